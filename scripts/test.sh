@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test: installs dependencies, builds the release and the
+# ASan+UBSan modes, and runs the whole ctest suite in each.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash deploy/install-deps.sh
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+
+scripts/build.sh release
+ctest --test-dir build/release --output-on-failure --timeout 600
+
+scripts/build.sh asan
+# LibTorch itself is not instrumented; its one-time allocations at exit are
+# not ours to report, so leak checking stays off (ASan still catches
+# overflows and use-after-free in our code, UBSan undefined behaviour).
+ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build/asan --output-on-failure --timeout 900
