@@ -13,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/train/training_progress_json.h"
 #include "core/util/file_util.h"
 #include "core/util/sha256.h"
 #include "core/util/status_macros.h"
@@ -26,32 +27,6 @@ using nlohmann::json;
 constexpr absl::string_view kStepPrefix = "step-";
 constexpr absl::string_view kTempPrefix = ".tmp-";
 
-json ProgressToJson(const TrainingProgress& p) {
-  return {{"step", p.step},
-          {"total_steps", p.total_steps},
-          {"epoch", p.epoch},
-          {"discriminator_loss", p.discriminator_loss},
-          {"generator_loss", p.generator_loss},
-          {"d_real", p.d_real},
-          {"d_fake", p.d_fake},
-          {"jsd_estimate", p.jsd_estimate},
-          {"images_per_second", p.images_per_second}};
-}
-
-TrainingProgress ProgressFromJson(const json& j) {
-  TrainingProgress p;
-  p.step = j.value("step", int64_t{0});
-  p.total_steps = j.value("total_steps", int64_t{0});
-  p.epoch = j.value("epoch", int64_t{0});
-  p.discriminator_loss = j.value("discriminator_loss", 0.0);
-  p.generator_loss = j.value("generator_loss", 0.0);
-  p.d_real = j.value("d_real", 0.0);
-  p.d_fake = j.value("d_fake", 0.0);
-  p.jsd_estimate = j.value("jsd_estimate", 0.0);
-  p.images_per_second = j.value("images_per_second", 0.0);
-  return p;
-}
-
 std::string ManifestToJson(const CheckpointManifest& m) {
   json j = {{"format_version", m.format_version},
             {"spec", json::parse(JobSpecToJson(m.spec))},
@@ -62,7 +37,7 @@ std::string ManifestToJson(const CheckpointManifest& m) {
             // core/util/seed_mix.h. This names that scheme so a future format
             // that saves generator state can tell the two apart.
             {"rng", {{"scheme", "splitmix64-counter"}, {"seed", m.spec.seed}}},
-            {"progress", ProgressToJson(m.progress)},
+            {"progress", json::parse(TrainingProgressToJson(m.progress))},
             {"created_unix_ms", m.created_unix_ms},
             {"sha256", m.sha256}};
   return j.dump(2);
@@ -86,7 +61,7 @@ absl::StatusOr<CheckpointManifest> ManifestFromJson(const std::string& text,
     m.step = j.at("step").get<int64_t>();
     m.epoch = j.value("epoch", int64_t{0});
     m.batches_consumed = j.at("batches_consumed").get<int64_t>();
-    m.progress = ProgressFromJson(j.value("progress", json::object()));
+    m.progress = TrainingProgressFromJson(j.value("progress", json::object()).dump());
     m.created_unix_ms = j.value("created_unix_ms", int64_t{0});
     m.sha256 = j.at("sha256").get<std::map<std::string, std::string>>();
   } catch (const json::exception& e) {

@@ -44,6 +44,11 @@ absl::StatusOr<std::unique_ptr<Dataset>> OpenDataset(const std::string& name, in
                                                      int channels,
                                                      const DatasetOptions& options);
 
+// A quick check, without reading the data, that `name` names a dataset
+// that is there: for CreateJob to fail fast on a typo. Same codes as
+// OpenDataset.
+absl::Status CheckDatasetAvailable(const std::string& name, const DatasetOptions& options);
+
 }  // namespace dcgan
 
 #endif  // DCGAN_CORE_DATA_DATASET_H_

@@ -1,0 +1,268 @@
+#include "core/jobs/job_queue.h"
+
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "core/checkpoint/checkpoint.h"
+#include "core/util/status_macros.h"
+
+namespace dcgan {
+
+// Feeds a running job's steps into the queue's live record.
+class JobQueue::Observer : public TrainingObserver {
+ public:
+  Observer(JobQueue* queue, std::shared_ptr<Running> running, absl::Duration write_interval)
+      : queue_(queue), running_(std::move(running)), write_interval_(write_interval) {}
+
+  void OnStep(const TrainingProgress& progress) override {
+    JobRecord snapshot;
+    {
+      absl::MutexLock lock(&queue_->mu_);
+      running_->record.progress = progress;
+      snapshot = running_->record;
+    }
+    const absl::Time now = absl::Now();
+    const bool persist = now - last_write_ >= write_interval_;
+    if (persist) last_write_ = now;
+    queue_->Publish(snapshot, persist);
+  }
+
+ private:
+  JobQueue* const queue_;
+  const std::shared_ptr<Running> running_;
+  const absl::Duration write_interval_;
+  absl::Time last_write_ = absl::InfinitePast();
+};
+
+JobQueue::JobQueue(JobStore* store, const JobQueueOptions& options)
+    : store_(store), options_(options) {}
+
+JobQueue::~JobQueue() { Shutdown(); }
+
+absl::Status JobQueue::Start() {
+  ASSIGN_OR_RETURN(int requeued, store_->RequeueRunning());
+  if (requeued > 0) {
+    std::cerr << "job queue: " << requeued << " interrupted job(s) will resume\n";
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    wakeups_ = options_.max_concurrent_jobs;  // look for queued jobs at once
+  }
+  for (int i = 0; i < options_.max_concurrent_jobs; ++i) {
+    workers_.emplace_back([this] { WorkerLoop(); });
+  }
+  return absl::OkStatus();
+}
+
+std::string JobQueue::JobDir(const std::string& id) const {
+  return absl::StrCat(options_.checkpoint_root, "/", id);
+}
+
+std::vector<int64_t> JobQueue::CheckpointSteps(const std::string& id) const {
+  return ListCheckpointSteps(JobDir(id));
+}
+
+bool JobQueue::shutting_down() const {
+  absl::MutexLock lock(&mu_);
+  return shutting_down_;
+}
+
+absl::StatusOr<JobRecord> JobQueue::Submit(const std::string& requested_id, const JobSpec& spec) {
+  if (shutting_down()) return absl::UnavailableError("server is shutting down");
+  if (!requested_id.empty() && !IsValidJobId(requested_id)) {
+    return absl::InvalidArgumentError(
+        "job_id must be 1 to 63 characters of a-z, 0-9 and '-', not starting with '-'");
+  }
+  const JobSpec filled = WithDefaults(spec);
+  RETURN_IF_ERROR(Validate(filled));
+  if (!requested_id.empty()) {
+    absl::StatusOr<JobRecord> existing = store_->Get(requested_id);
+    if (existing.ok()) {
+      if (existing->spec == filled) return Get(requested_id);
+      return absl::AlreadyExistsError(
+          absl::StrCat("job ", requested_id, " already exists with a different spec"));
+    }
+    if (existing.status().code() != absl::StatusCode::kNotFound) return existing.status();
+  }
+  RETURN_IF_ERROR(CheckDatasetAvailable(filled.dataset, options_.data));
+  ASSIGN_OR_RETURN(std::vector<JobRecord> queued,
+                   store_->List(JobState::kQueued, options_.max_queued_jobs, 0));
+  if (int(queued.size()) >= options_.max_queued_jobs) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        options_.max_queued_jobs, " jobs are already queued; wait for some to finish"));
+  }
+  JobRecord job;
+  job.id = requested_id.empty() ? NewJobId() : requested_id;
+  job.state = JobState::kQueued;
+  job.spec = filled;
+  job.create_unix_ms = NowUnixMs();
+  absl::StatusOr<JobRecord> created = store_->Create(job);
+  if (created.status().code() == absl::StatusCode::kAlreadyExists && !requested_id.empty()) {
+    return Submit(requested_id, spec);  // lost a race with an identical retry
+  }
+  RETURN_IF_ERROR(created.status());
+  absl::MutexLock lock(&mu_);
+  ++version_;
+  ++wakeups_;
+  return *created;
+}
+
+absl::StatusOr<JobRecord> JobQueue::Get(const std::string& id) {
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = running_.find(id);
+    if (it != running_.end()) return it->second->record;
+  }
+  return store_->Get(id);
+}
+
+absl::StatusOr<std::vector<JobRecord>> JobQueue::List(std::optional<JobState> state, int limit,
+                                                      int64_t before_sequence) {
+  ASSIGN_OR_RETURN(std::vector<JobRecord> jobs, store_->List(state, limit, before_sequence));
+  absl::MutexLock lock(&mu_);
+  for (JobRecord& job : jobs) {
+    auto it = running_.find(job.id);
+    if (it != running_.end()) job.progress = it->second->record.progress;
+  }
+  return jobs;
+}
+
+absl::StatusOr<JobRecord> JobQueue::Cancel(const std::string& id) {
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = running_.find(id);
+    if (it != running_.end()) {
+      it->second->stop.store(StopRequest::kCancel);
+      return it->second->record;  // becomes CANCELLED within one step
+    }
+  }
+  ASSIGN_OR_RETURN(JobRecord job, store_->Get(id));
+  switch (job.state) {
+    case JobState::kCancelled:
+      return job;
+    case JobState::kSucceeded:
+    case JobState::kFailed:
+      return absl::FailedPreconditionError(
+          absl::StrCat("job ", id, " already ", JobStateName(job.state)));
+    case JobState::kQueued:
+    case JobState::kRunning:  // claimed but not yet started, or run by another process
+      break;
+  }
+  job.state = JobState::kCancelled;
+  job.end_unix_ms = NowUnixMs();
+  RETURN_IF_ERROR(store_->Update(job));
+  Publish(job, /*persist=*/false);
+  return job;
+}
+
+absl::StatusOr<JobRecord> JobQueue::WaitForChange(const std::string& id, int64_t* version,
+                                                  absl::Time deadline) {
+  {
+    absl::MutexLock lock(&mu_);
+    const int64_t seen = *version;
+    auto changed = [this, seen]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      return version_ > seen || shutting_down_;
+    };
+    mu_.AwaitWithDeadline(absl::Condition(&changed), deadline);
+    *version = version_;
+  }
+  return Get(id);
+}
+
+void JobQueue::BeginShutdown() {
+  absl::MutexLock lock(&mu_);
+  shutting_down_ = true;
+  for (auto& [id, running] : running_) {
+    StopRequest none = StopRequest::kNone;
+    running->stop.compare_exchange_strong(none, StopRequest::kCheckpointAndStop);
+  }
+}
+
+void JobQueue::Shutdown() {
+  BeginShutdown();
+  for (std::thread& worker : workers_) worker.join();
+  workers_.clear();
+}
+
+void JobQueue::Publish(const JobRecord& job, bool persist) {
+  if (persist) {
+    absl::Status status = store_->Update(job);
+    if (!status.ok()) std::cerr << "job queue: cannot save job " << job.id << ": " << status << "\n";
+  }
+  absl::MutexLock lock(&mu_);
+  ++version_;
+}
+
+void JobQueue::WorkerLoop() {
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto work = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+        return wakeups_ > 0 || shutting_down_;
+      };
+      mu_.AwaitWithTimeout(absl::Condition(&work), options_.poll_interval);
+      if (shutting_down_) return;
+      if (wakeups_ > 0) --wakeups_;
+    }
+    absl::StatusOr<std::optional<JobRecord>> claimed = store_->ClaimNextQueued();
+    if (!claimed.ok()) {
+      std::cerr << "job queue: cannot claim a job: " << claimed.status() << "\n";
+      continue;
+    }
+    if (!claimed->has_value()) continue;
+    RunJob(**claimed);
+    absl::MutexLock lock(&mu_);
+    ++wakeups_;  // there may be more queued
+  }
+}
+
+void JobQueue::RunJob(JobRecord job) {
+  auto running = std::make_shared<Running>();
+  running->record = job;
+  {
+    absl::MutexLock lock(&mu_);
+    running_[job.id] = running;
+    if (shutting_down_) running->stop.store(StopRequest::kCheckpointAndStop);
+  }
+  Publish(job, /*persist=*/false);
+
+  TrainerOptions trainer_options;
+  trainer_options.data = options_.data;
+  trainer_options.job_dir = JobDir(job.id);
+  trainer_options.keep_last_checkpoints = options_.keep_last_checkpoints;
+  absl::Status result;
+  absl::StatusOr<std::unique_ptr<Trainer>> trainer = Trainer::Create(job.spec, trainer_options);
+  if (trainer.ok()) {
+    Observer observer(this, running, options_.store_write_interval);
+    result = (*trainer)->Run(&observer, &running->stop);
+  } else {
+    result = trainer.status();
+  }
+  JobRecord final_record;
+  {
+    absl::MutexLock lock(&mu_);
+    final_record = running->record;
+    running_.erase(job.id);
+  }
+  Finish(std::move(final_record), result);
+}
+
+void JobQueue::Finish(JobRecord job, absl::Status result) {
+  if (result.ok()) {
+    job.state = JobState::kSucceeded;
+  } else if (result.code() == absl::StatusCode::kCancelled) {
+    job.state = JobState::kCancelled;
+  } else if (result.code() == absl::StatusCode::kAborted) {
+    // Shutdown: a checkpoint was written; stay RUNNING so the next start
+    // (RequeueRunning) resumes it.
+    Publish(job, /*persist=*/true);
+    return;
+  } else {
+    job.state = JobState::kFailed;
+    job.error = std::string(result.message());
+  }
+  job.end_unix_ms = NowUnixMs();
+  Publish(job, /*persist=*/true);
+}
+
+}  // namespace dcgan

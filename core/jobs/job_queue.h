@@ -1,0 +1,116 @@
+#ifndef DCGAN_CORE_JOBS_JOB_QUEUE_H_
+#define DCGAN_CORE_JOBS_JOB_QUEUE_H_
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "core/data/dataset.h"
+#include "core/jobs/job_store.h"
+#include "core/train/trainer.h"
+
+namespace dcgan {
+
+struct JobQueueOptions {
+  // Jobs trained at once, each on its own worker thread. Default 1: on a
+  // small machine two jobs only split the cores.
+  int max_concurrent_jobs = 1;
+  // Jobs waiting beyond this many make Submit return RESOURCE_EXHAUSTED.
+  int max_queued_jobs = 1000;
+  // Checkpoints of job J go to <checkpoint_root>/J. Required.
+  std::string checkpoint_root;
+  DatasetOptions data;
+  int keep_last_checkpoints = 5;
+  // Progress is written to the store at most this often (and at every
+  // state change); watchers in this process see every step.
+  absl::Duration store_write_interval = absl::Seconds(1);
+  // How often idle workers look for jobs queued elsewhere (another replica).
+  absl::Duration poll_interval = absl::Seconds(1);
+};
+
+// The job queue: accepts jobs, persists them in a JobStore, and trains them
+// on its own worker threads, never on the caller's.
+//
+// Lifecycle: construct, Start() (requeues jobs a previous process left
+// RUNNING, so they resume from their checkpoints, then starts the workers),
+// use from any thread, Shutdown() (running jobs write a checkpoint and stay
+// RUNNING in the store so the next start resumes them; then the workers are
+// joined). Thread-safe. The store must outlive the queue.
+class JobQueue {
+ public:
+  JobQueue(JobStore* store, const JobQueueOptions& options);
+  ~JobQueue();
+  JobQueue(const JobQueue&) = delete;
+  JobQueue& operator=(const JobQueue&) = delete;
+
+  absl::Status Start();
+
+  // Validates and enqueues. `job_id` empty: a new id is made. An existing id
+  // with the same (filled-in) spec returns that job; with another spec,
+  // ALREADY_EXISTS. INVALID_ARGUMENT for a bad spec or id, NOT_FOUND for a
+  // dataset that is not there, RESOURCE_EXHAUSTED when the queue is full,
+  // UNAVAILABLE while shutting down. Returns at once.
+  absl::StatusOr<JobRecord> Submit(const std::string& job_id, const JobSpec& spec);
+
+  // The job with the latest progress of a run in this process.
+  absl::StatusOr<JobRecord> Get(const std::string& id);
+  absl::StatusOr<std::vector<JobRecord>> List(std::optional<JobState> state, int limit,
+                                              int64_t before_sequence);
+
+  // Queued: cancelled at once. Running here: stopped within one step.
+  // Already cancelled: returned as is. Succeeded or failed:
+  // FAILED_PRECONDITION.
+  absl::StatusOr<JobRecord> Cancel(const std::string& id);
+
+  // Blocks until something changed after `*version` (then updates it), the
+  // deadline passes, or shutdown begins; then returns the job. Callers loop
+  // until the job is terminal.
+  absl::StatusOr<JobRecord> WaitForChange(const std::string& id, int64_t* version,
+                                          absl::Time deadline);
+
+  // Steps of the job's complete checkpoints, ascending.
+  std::vector<int64_t> CheckpointSteps(const std::string& id) const;
+  std::string JobDir(const std::string& id) const;
+
+  bool shutting_down() const;
+  // Stops taking jobs, wakes waiters, asks running jobs to checkpoint and
+  // stop. Returns at once.
+  void BeginShutdown();
+  // BeginShutdown, then waits for the workers.
+  void Shutdown();
+
+ private:
+  struct Running {
+    JobRecord record;
+    std::atomic<StopRequest> stop{StopRequest::kNone};
+  };
+  class Observer;
+
+  void WorkerLoop();
+  void RunJob(JobRecord job);
+  void Publish(const JobRecord& job, bool persist);
+  void Finish(JobRecord job, absl::Status result);
+
+  // Constant after construction.
+  JobStore* const store_;
+  const JobQueueOptions options_;
+
+  mutable absl::Mutex mu_;
+  std::map<std::string, std::shared_ptr<Running>> running_ ABSL_GUARDED_BY(mu_);
+  int64_t version_ ABSL_GUARDED_BY(mu_) = 0;   // bumped on every change
+  int64_t wakeups_ ABSL_GUARDED_BY(mu_) = 0;   // submits not yet seen by a worker
+  bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace dcgan
+
+#endif  // DCGAN_CORE_JOBS_JOB_QUEUE_H_
