@@ -232,6 +232,10 @@ void JobQueue::RunJob(JobRecord job) {
   trainer_options.keep_last_checkpoints = options_.keep_last_checkpoints;
   absl::Status result;
   absl::StatusOr<std::unique_ptr<Trainer>> trainer = Trainer::Create(job.spec, trainer_options);
+  if (trainer.ok() && (*trainer)->resumed_from_step() > 0) {
+    std::cerr << "job queue: job " << job.id << " resumes from its checkpoint at step "
+              << (*trainer)->resumed_from_step() << "\n";
+  }
   if (trainer.ok()) {
     Observer observer(this, running, options_.store_write_interval);
     result = (*trainer)->Run(&observer, &running->stop);
