@@ -19,6 +19,7 @@
 #include "core/sample/model_cache.h"
 #include "core/train/torch_threads.h"
 #include "grpc/health/v1/health.pb.h"
+#include "server/call_log_interceptor.h"
 #include "server/sampling_service.h"
 #include "server/training_service.h"
 
@@ -39,6 +40,7 @@ ABSL_FLAG(int, model_cache_size, 8, "loaded generators kept in memory (LRU)");
 ABSL_FLAG(int, keep_last_checkpoints, 5, "checkpoints kept per job (older ones are deleted)");
 ABSL_FLAG(int, drain_seconds, 30,
           "on SIGTERM/SIGINT, how long calls in flight may take to finish");
+ABSL_FLAG(bool, log_calls, false, "log each call's start and status to stderr");
 ABSL_FLAG(std::string, port_file, "",
           "if set, the bound port is written here once the server is serving (for scripts)");
 
@@ -106,6 +108,11 @@ int main(int argc, char** argv) {
   builder.AddListeningPort(absl::GetFlag(FLAGS_listen), grpc::InsecureServerCredentials(), &port);
   builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  if (absl::GetFlag(FLAGS_log_calls)) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
+    factories.push_back(std::make_unique<dcgan::CallLogInterceptorFactory>());
+    builder.experimental().SetInterceptorCreators(std::move(factories));
+  }
   builder.RegisterService(&training);
   builder.RegisterService(&sampling);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

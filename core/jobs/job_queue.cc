@@ -79,12 +79,14 @@ absl::StatusOr<JobRecord> JobQueue::Submit(const std::string& requested_id, cons
     absl::StatusOr<JobRecord> existing = store_->Get(requested_id);
     if (existing.ok()) {
       if (existing->spec == filled) return Get(requested_id);
-      return absl::AlreadyExistsError(
-          absl::StrCat("job ", requested_id, " already exists with a different spec"));
+      return absl::AlreadyExistsError(absl::StrCat(
+          "job_id ", requested_id, " already exists with a different spec; choose another id"));
     }
     if (existing.status().code() != absl::StatusCode::kNotFound) return existing.status();
   }
-  RETURN_IF_ERROR(CheckDatasetAvailable(filled.dataset, options_.data));
+  if (absl::Status data = CheckDatasetAvailable(filled.dataset, options_.data); !data.ok()) {
+    return absl::Status(data.code(), absl::StrCat("spec.dataset: ", data.message()));
+  }
   ASSIGN_OR_RETURN(std::vector<JobRecord> queued,
                    store_->List(JobState::kQueued, options_.max_queued_jobs, 0));
   if (int(queued.size()) >= options_.max_queued_jobs) {
