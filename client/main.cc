@@ -166,6 +166,8 @@ int Watch(Clients& c, const std::string& id) {
   int64_t first_step = -1;
   auto start = std::chrono::steady_clock::now();
   bool drew = false;
+  auto last_line = std::chrono::steady_clock::time_point();
+  v1::Job::State last_state = v1::Job::STATE_UNSPECIFIED;
   while (reader->Read(&job)) {
     if (json) {
       PrintJson(job);
@@ -188,9 +190,13 @@ int Watch(Clients& c, const std::string& id) {
     if (tty) {
       std::cerr << "\r\033[K" << text << std::flush;
       drew = true;
-    } else {
+    } else if (job.state() != last_state || p.step() == p.total_steps() ||
+               std::chrono::steady_clock::now() - last_line > std::chrono::seconds(5)) {
+      // A log, not a screen: a line every few seconds is plenty.
       std::cerr << text << "\n";
+      last_line = std::chrono::steady_clock::now();
     }
+    last_state = job.state();
   }
   if (drew) std::cerr << "\n";
   grpc::Status status = reader->Finish();

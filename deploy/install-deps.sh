@@ -19,6 +19,11 @@ PACKAGES=(
   dataset-fashion-mnist
 )
 
+# npm fetches `buf` (buf curl, the grpcurl-style client the tests use). A
+# machine may already have Node.js from elsewhere; only ask Debian for npm
+# if there is none.
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed; then

@@ -4,6 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/install-deps.sh
+# buf curl: the tests use it as grpcurl users use grpcurl (npm registry).
+export DCGAN_BUF=${DCGAN_BUF:-$HOME/.cache/buf/node_modules/.bin/buf}
+if [[ ! -x $DCGAN_BUF ]]; then
+  npm install --silent --prefix "$HOME/.cache/buf" @bufbuild/buf@1.75.0 >/dev/null
+fi
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 

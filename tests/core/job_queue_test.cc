@@ -1,0 +1,126 @@
+#include "core/jobs/job_queue.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "core/checkpoint/checkpoint.h"
+#include "core/jobs/sqlite_job_store.h"
+#include "tests/testing/temp_dir.h"
+#include "tests/testing/tiny_spec.h"
+
+namespace dcgan {
+namespace {
+
+class JobQueueTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = *SqliteJobStore::Open(dir_.file("jobs.db"));
+    options_.checkpoint_root = dir_.file("checkpoints");
+    options_.data.max_examples = 256;
+  }
+
+  // Waits on the queue's change notifications until `id` is in `state`.
+  static bool WaitForState(JobQueue& queue, const std::string& id, JobState state) {
+    int64_t version = 0;
+    const absl::Time deadline = absl::Now() + absl::Seconds(120);
+    while (absl::Now() < deadline) {
+      absl::StatusOr<JobRecord> job = queue.WaitForChange(id, &version, deadline);
+      if (job.ok() && job->state == state) return true;
+    }
+    return false;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<SqliteJobStore> store_;
+  JobQueueOptions options_;
+};
+
+TEST_F(JobQueueTest, RunsASubmittedJobToCompletion) {
+  JobQueue queue(store_.get(), options_);
+  ASSERT_TRUE(queue.Start().ok());
+  auto job = queue.Submit("j", testing::TinySpec());
+  ASSERT_TRUE(job.ok()) << job.status();
+  EXPECT_EQ(job->state, JobState::kQueued);  // Submit never waits for training
+  ASSERT_TRUE(WaitForState(queue, "j", JobState::kSucceeded));
+  auto done = queue.Get("j");
+  EXPECT_EQ(done->progress.step, 8);
+  EXPECT_GT(done->end_unix_ms, 0);
+  EXPECT_THAT(queue.CheckpointSteps("j"), ::testing::ElementsAre(4, 8));
+}
+
+TEST_F(JobQueueTest, SubmitIsIdempotentPerIdAndSpec) {
+  JobQueue queue(store_.get(), options_);
+  auto first = queue.Submit("same", testing::TinySpec());
+  auto second = queue.Submit("same", testing::TinySpec());
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(first->sequence, second->sequence);
+  JobSpec other = testing::TinySpec();
+  other.seed = 1;
+  EXPECT_EQ(queue.Submit("same", other).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(queue.Submit("Bad!", other).status().code(), absl::StatusCode::kInvalidArgument);
+  JobSpec bad = testing::TinySpec();
+  bad.image_size = 20;
+  EXPECT_EQ(queue.Submit("", bad).status().code(), absl::StatusCode::kInvalidArgument);
+  bad = testing::TinySpec();
+  bad.dataset = "image-folder:nothing-here";
+  EXPECT_EQ(queue.Submit("", bad).status().code(), absl::StatusCode::kNotFound);
+  auto fresh = queue.Submit("", testing::TinySpec());
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_TRUE(IsValidJobId(fresh->id));
+}
+
+TEST_F(JobQueueTest, FullQueueIsResourceExhausted) {
+  options_.max_queued_jobs = 2;
+  JobQueue queue(store_.get(), options_);  // not started: nothing leaves the queue
+  ASSERT_TRUE(queue.Submit("a", testing::TinySpec()).ok());
+  ASSERT_TRUE(queue.Submit("b", testing::TinySpec()).ok());
+  EXPECT_EQ(queue.Submit("c", testing::TinySpec()).status().code(),
+            absl::StatusCode::kResourceExhausted);
+}
+
+TEST_F(JobQueueTest, CancelQueuedAndRunning) {
+  JobQueue queue(store_.get(), options_);
+  JobSpec endless = testing::TinySpec();
+  endless.max_steps = 1000000000;
+  ASSERT_TRUE(queue.Submit("running", endless).ok());
+  ASSERT_TRUE(queue.Submit("queued", endless).ok());
+  ASSERT_TRUE(queue.Start().ok());
+  ASSERT_TRUE(WaitForState(queue, "running", JobState::kRunning));
+  EXPECT_EQ(queue.Cancel("queued")->state, JobState::kCancelled);
+  ASSERT_TRUE(queue.Cancel("running").ok());
+  ASSERT_TRUE(WaitForState(queue, "running", JobState::kCancelled));
+  EXPECT_EQ(queue.Cancel("running")->state, JobState::kCancelled);
+  EXPECT_EQ(queue.Cancel("nobody").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(JobQueueTest, ShutdownLeavesRunningJobResumable) {
+  JobSpec spec = testing::TinySpec();
+  spec.max_steps = 1000000000;
+  spec.checkpoint_every_steps = 1000000;
+  {
+    JobQueue queue(store_.get(), options_);
+    ASSERT_TRUE(queue.Start().ok());
+    ASSERT_TRUE(queue.Submit("long", spec).ok());
+    ASSERT_TRUE(WaitForState(queue, "long", JobState::kRunning));
+    queue.Shutdown();
+    EXPECT_EQ(queue.Submit("late", spec).status().code(), absl::StatusCode::kUnavailable);
+  }
+  EXPECT_EQ(store_->Get("long")->state, JobState::kRunning);
+  std::vector<int64_t> steps = ListCheckpointSteps(dir_.file("checkpoints/long"));
+  ASSERT_EQ(steps.size(), 1u);  // written on the way out
+  JobQueue restarted(store_.get(), options_);
+  ASSERT_TRUE(restarted.Start().ok());
+  int64_t version = 0;
+  // Progress continues past the checkpoint, not from zero.
+  bool resumed = false;
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (!resumed && absl::Now() < deadline) {
+    auto job = restarted.WaitForChange("long", &version, deadline);
+    resumed = job.ok() && job->state == JobState::kRunning && job->progress.step > steps[0];
+  }
+  EXPECT_TRUE(resumed);
+  ASSERT_TRUE(restarted.Cancel("long").ok());
+}
+
+}  // namespace
+}  // namespace dcgan
