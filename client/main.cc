@@ -44,6 +44,7 @@ ABSL_FLAG(double, beta2, 0, "train: Adam beta2 (default 0.999)");
 ABSL_FLAG(int, d_steps_per_g_step, 0, "train: k (default 1)");
 ABSL_FLAG(uint64_t, seed, 0, "train, sample: seed");
 ABSL_FLAG(int, checkpoint_every_steps, 0, "train: default 500");
+ABSL_FLAG(int, maxout_pieces, 0, "train: mlp discriminator maxout pieces (default 5, 1 = LeakyReLU)");
 ABSL_FLAG(bool, watch, false, "train: watch the job until it ends");
 // jobs
 ABSL_FLAG(std::string, state, "", "jobs: only QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED");
@@ -236,6 +237,7 @@ int Train(Clients& c) {
   spec->set_d_steps_per_g_step(absl::GetFlag(FLAGS_d_steps_per_g_step));
   spec->set_seed(absl::GetFlag(FLAGS_seed));
   spec->set_checkpoint_every_steps(absl::GetFlag(FLAGS_checkpoint_every_steps));
+  spec->set_maxout_pieces(absl::GetFlag(FLAGS_maxout_pieces));
   grpc::ClientContext context;
   SetDeadline(&context);
   v1::Job job;

@@ -153,6 +153,14 @@ absl::StatusOr<JobRecord> JobQueue::Cancel(const std::string& id) {
   job.state = JobState::kCancelled;
   job.end_unix_ms = NowUnixMs();
   RETURN_IF_ERROR(store_->Update(job));
+  {
+    // A worker may have claimed it between our first look and the update:
+    // then it is registered by now, or it will see CANCELLED when it
+    // re-reads the store (RunJob), so one of the two stops it.
+    absl::MutexLock lock(&mu_);
+    auto it = running_.find(id);
+    if (it != running_.end()) it->second->stop.store(StopRequest::kCancel);
+  }
   Publish(job, /*persist=*/false);
   return job;
 }
@@ -225,6 +233,14 @@ void JobQueue::RunJob(JobRecord job) {
     absl::MutexLock lock(&mu_);
     running_[job.id] = running;
     if (shutting_down_) running->stop.store(StopRequest::kCheckpointAndStop);
+  }
+  // Cancelled between the claim and the registration above (see Cancel).
+  if (absl::StatusOr<JobRecord> current = store_->Get(job.id);
+      current.ok() && current->state == JobState::kCancelled) {
+    absl::MutexLock lock(&mu_);
+    running_.erase(job.id);
+    ++version_;
+    return;
   }
   Publish(job, /*persist=*/false);
 
