@@ -44,7 +44,8 @@ ABSL_FLAG(double, beta2, 0, "train: Adam beta2 (default 0.999)");
 ABSL_FLAG(int, d_steps_per_g_step, 0, "train: k (default 1)");
 ABSL_FLAG(uint64_t, seed, 0, "train, sample: seed");
 ABSL_FLAG(int, checkpoint_every_steps, 0, "train: default 500");
-ABSL_FLAG(int, maxout_pieces, 0, "train: mlp discriminator maxout pieces (default 5, 1 = LeakyReLU)");
+ABSL_FLAG(int, maxout_pieces, 0,
+          "train: mlp discriminator maxout pieces (default 5, 1 = LeakyReLU)");
 ABSL_FLAG(bool, watch, false, "train: watch the job until it ends");
 // jobs
 ABSL_FLAG(std::string, state, "", "jobs: only QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED");
@@ -179,8 +180,8 @@ int Watch(Clients& c, const std::string& id) {
       first_step = p.step();
       start = std::chrono::steady_clock::now();
     }
-    ProgressLine line{p.step(), p.total_steps(), p.discriminator_loss(), p.generator_loss(),
-                      p.d_real(), p.d_fake(), p.images_per_second(), 0};
+    ProgressLine line{p.step(),   p.total_steps(), p.discriminator_loss(), p.generator_loss(),
+                      p.d_real(), p.d_fake(),      p.images_per_second(),  0};
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (first_step >= 0 && elapsed > 0.5) line.steps_per_second = (p.step() - first_step) / elapsed;
@@ -329,9 +330,7 @@ bool CheckOutputFlags() {
   return true;
 }
 
-v1::Format OutputFormat() {
-  return absl::GetFlag(FLAGS_out).empty() ? v1::PNG : v1::PNG_GRID;
-}
+v1::Format OutputFormat() { return absl::GetFlag(FLAGS_out).empty() ? v1::PNG : v1::PNG_GRID; }
 
 int Sample(Clients& c, const std::string& id) {
   if (!CheckOutputFlags()) return kUsage;
@@ -396,9 +395,11 @@ int Health(Clients& c) {
   grpc::ClientContext context;
   SetDeadline(&context);
   grpc::health::v1::HealthCheckResponse response;
-  grpc::Status status = c.health->Check(&context, grpc::health::v1::HealthCheckRequest(), &response);
+  grpc::Status status =
+      c.health->Check(&context, grpc::health::v1::HealthCheckRequest(), &response);
   if (!status.ok()) return Fail(status);
-  const std::string name = grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status());
+  const std::string name =
+      grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status());
   if (absl::GetFlag(FLAGS_json)) {
     std::cout << "{\"status\":\"" << name << "\"}\n";
   } else {
@@ -415,8 +416,8 @@ int Run(const std::vector<std::string>& args) {
   const std::string& command = args[0];
   grpc::ChannelArguments channel_args;
   channel_args.SetMaxReceiveMessageSize(256 << 20);
-  auto channel = grpc::CreateCustomChannel(ServerAddress(), grpc::InsecureChannelCredentials(),
-                                           channel_args);
+  auto channel =
+      grpc::CreateCustomChannel(ServerAddress(), grpc::InsecureChannelCredentials(), channel_args);
   Clients c{v1::TrainingService::NewStub(channel), v1::SamplingService::NewStub(channel),
             grpc::health::v1::Health::NewStub(channel)};
   auto need_id = [&]() -> const std::string* {

@@ -27,7 +27,8 @@ std::string FormatProgress(const ProgressLine& p, int width) {
     eta = "0s";
   }
   return absl::StrFormat(
-      "step %d/%d [%s] %3.0f%%  loss_D %.3f  loss_G %.3f  D(x) %.2f  D(G(z)) %.2f  %.0f img/s  ETA %s",
+      "step %d/%d [%s] %3.0f%%  loss_D %.3f  loss_G %.3f  D(x) %.2f  D(G(z)) %.2f  %.0f img/s  ETA "
+      "%s",
       p.step, p.total, bar, 100 * fraction, p.d_loss, p.g_loss, p.d_real, p.d_fake,
       p.images_per_second, eta);
 }

@@ -23,7 +23,8 @@
 #include "server/sampling_service.h"
 #include "server/training_service.h"
 
-ABSL_FLAG(std::string, listen, "0.0.0.0:50051", "gRPC address to listen on (host:port; port 0 picks one)");
+ABSL_FLAG(std::string, listen, "0.0.0.0:50051",
+          "gRPC address to listen on (host:port; port 0 picks one)");
 ABSL_FLAG(std::string, state_dir, "./var",
           "folder for the job store (jobs.db) and, by default, checkpoints");
 ABSL_FLAG(std::string, checkpoint_dir, "",
@@ -38,8 +39,7 @@ ABSL_FLAG(int, max_samples_per_request, 256, "images per Sample or Interpolate c
 ABSL_FLAG(int, max_message_bytes, 64 << 20, "largest gRPC message received or sent, bytes");
 ABSL_FLAG(int, model_cache_size, 8, "loaded generators kept in memory (LRU)");
 ABSL_FLAG(int, keep_last_checkpoints, 5, "checkpoints kept per job (older ones are deleted)");
-ABSL_FLAG(int, drain_seconds, 30,
-          "on SIGTERM/SIGINT, how long calls in flight may take to finish");
+ABSL_FLAG(int, drain_seconds, 30, "on SIGTERM/SIGINT, how long calls in flight may take to finish");
 ABSL_FLAG(bool, log_calls, false, "log each call's start and status to stderr");
 ABSL_FLAG(std::string, port_file, "",
           "if set, the bound port is written here once the server is serving (for scripts)");

@@ -65,8 +65,9 @@ grpc::Status SamplingService::Resolve(const std::string& model, int64_t step,
   absl::StatusOr<JobRecord> job = queue_->Get(model);
   if (!job.ok()) {
     if (job.status().code() == absl::StatusCode::kNotFound) {
-      return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                          absl::StrCat("no model \"", model, "\": models are job ids (ListModels)"));
+      return grpc::Status(
+          grpc::StatusCode::NOT_FOUND,
+          absl::StrCat("no model \"", model, "\": models are job ids (ListModels)"));
     }
     return ToGrpcStatus(job.status());
   }
@@ -76,8 +77,7 @@ grpc::Status SamplingService::Resolve(const std::string& model, int64_t step,
   return grpc::Status::OK;
 }
 
-grpc::Status SamplingService::Render(grpc::ServerContext* context,
-                                     const LoadedGenerator& generator,
+grpc::Status SamplingService::Render(grpc::ServerContext* context, const LoadedGenerator& generator,
                                      const torch::Tensor& latents, v1::Format format,
                                      v1::SampleResponse* response) {
   const JobSpec& spec = generator.spec();
@@ -88,8 +88,7 @@ grpc::Status SamplingService::Render(grpc::ServerContext* context,
                         absl::StrCat("the response would be ", raw_bytes, " bytes, over the ",
                                      options_.max_response_bytes, "-byte limit; ask for fewer"));
   }
-  if (context->IsCancelled() ||
-      std::chrono::system_clock::now() > context->deadline()) {
+  if (context->IsCancelled() || std::chrono::system_clock::now() > context->deadline()) {
     return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed before sampling");
   }
   absl::StatusOr<torch::Tensor> images = generator.Generate(latents);
@@ -153,8 +152,8 @@ grpc::Status SamplingService::Interpolate(grpc::ServerContext* context,
                                           v1::SampleResponse* response) {
   if (grpc::Status s = CheckFormat(request->format()); !s.ok()) return s;
   if (!v1::InterpolateRequest::Method_IsValid(request->method())) {
-    return InvalidArgument(absl::StrCat("method must be LINEAR or SPHERICAL, got ",
-                                        int(request->method())));
+    return InvalidArgument(
+        absl::StrCat("method must be LINEAR or SPHERICAL, got ", int(request->method())));
   }
   const int steps = request->steps() == 0 ? kDefaultInterpolationSteps : request->steps();
   if (steps < 2) return InvalidArgument(absl::StrCat("steps must be at least 2, got ", steps));

@@ -10,7 +10,7 @@
 namespace dcgan {
 
 struct SamplingOptions {
-  int max_samples_per_request = 256;  // images per Sample / Interpolate call
+  int max_samples_per_request = 256;      // images per Sample / Interpolate call
   int64_t max_response_bytes = 64 << 20;  // keep under the server's max message size
 };
 

@@ -11,8 +11,7 @@ namespace dcgan {
 // messages are written for users and pass through unchanged.
 inline grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
 }
 
 inline grpc::Status InvalidArgument(const std::string& message) {

@@ -80,8 +80,10 @@ grpc::Status TrainingService::ListJobs(grpc::ServerContext*, const v1::ListJobsR
   std::optional<JobState> state;
   if (request->state() != v1::Job::STATE_UNSPECIFIED) {
     if (!v1::Job::State_IsValid(request->state())) {
-      return InvalidArgument(absl::StrCat("state must be one of QUEUED, RUNNING, SUCCEEDED, "
-                                          "FAILED, CANCELLED, got ", request->state()));
+      return InvalidArgument(
+          absl::StrCat("state must be one of QUEUED, RUNNING, SUCCEEDED, "
+                       "FAILED, CANCELLED, got ",
+                       request->state()));
     }
     state = static_cast<JobState>(request->state());
   }

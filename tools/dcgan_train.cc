@@ -12,8 +12,8 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_format.h"
 #include "core/checkpoint/checkpoint.h"
-#include "core/train/trainer.h"
 #include "core/train/torch_threads.h"
+#include "core/train/trainer.h"
 #include "core/util/file_util.h"
 
 ABSL_FLAG(std::string, dataset, "fashion-mnist",
@@ -55,13 +55,12 @@ int main(int argc, char** argv) {
     std::cerr << "dcgan-train: " << trainer.status().message() << "\n";
     return 2;
   }
-  std::cerr << absl::StrFormat("training %s %dx%d on %s, %d steps, %d threads%s\n",
-                               arch, spec.image_size, spec.image_size, spec.dataset,
-                               (*trainer)->total_steps(), threads,
-                               (*trainer)->resumed_from_step() > 0
-                                   ? absl::StrFormat(", resuming at step %d",
-                                                     (*trainer)->resumed_from_step())
-                                   : "");
+  std::cerr << absl::StrFormat(
+      "training %s %dx%d on %s, %d steps, %d threads%s\n", arch, spec.image_size, spec.image_size,
+      spec.dataset, (*trainer)->total_steps(), threads,
+      (*trainer)->resumed_from_step() > 0
+          ? absl::StrFormat(", resuming at step %d", (*trainer)->resumed_from_step())
+          : "");
 
   struct PrintEveryFewSteps : dcgan::TrainingObserver {
     std::chrono::steady_clock::time_point last;
@@ -81,8 +80,8 @@ int main(int argc, char** argv) {
     std::cerr << "dcgan-train: " << status.message() << "\n";
     return 1;
   }
-  const std::string grid = dcgan::CheckpointDir(options.job_dir, (*trainer)->step()) + "/" +
-                           dcgan::kSamplesFile;
+  const std::string grid =
+      dcgan::CheckpointDir(options.job_dir, (*trainer)->step()) + "/" + dcgan::kSamplesFile;
   std::error_code ec;
   std::filesystem::copy_file(grid, absl::GetFlag(FLAGS_out),
                              std::filesystem::copy_options::overwrite_existing, ec);

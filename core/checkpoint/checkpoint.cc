@@ -89,9 +89,8 @@ absl::Status WriteCheckpoint(const std::string& job_dir, CheckpointManifest mani
   fs::create_directories(job_dir, ec);
   if (ec) return absl::InternalError(absl::StrCat("cannot create ", job_dir, ": ", ec.message()));
 
-  const std::string temp_dir = absl::StrCat(job_dir, "/", kTempPrefix,
-                                            fs::path(final_dir).filename().string(), "-",
-                                            UniqueSuffix());
+  const std::string temp_dir = absl::StrCat(
+      job_dir, "/", kTempPrefix, fs::path(final_dir).filename().string(), "-", UniqueSuffix());
   fs::create_directory(temp_dir, ec);
   if (ec) return absl::InternalError(absl::StrCat("cannot create ", temp_dir, ": ", ec.message()));
   auto cleanup = [&] { fs::remove_all(temp_dir, ec); };
@@ -123,8 +122,8 @@ absl::Status WriteCheckpoint(const std::string& job_dir, CheckpointManifest mani
     cleanup();
     // Another writer got there first with the same step: theirs stands.
     if (fs::exists(fs::path(final_dir) / kManifestFile)) return absl::OkStatus();
-    return absl::InternalError(absl::StrCat("cannot rename checkpoint into ", final_dir, ": ",
-                                            ec.message()));
+    return absl::InternalError(
+        absl::StrCat("cannot rename checkpoint into ", final_dir, ": ", ec.message()));
   }
   return FsyncPath(job_dir);
 }

@@ -35,10 +35,10 @@ inline constexpr char kSamplesFile[] = "samples.png";
 struct CheckpointManifest {
   int format_version = kCheckpointFormatVersion;
   JobSpec spec;
-  int64_t step = 0;            // generator steps completed
-  int64_t epoch = 0;           // epoch of the last batch used
+  int64_t step = 0;              // generator steps completed
+  int64_t epoch = 0;             // epoch of the last batch used
   int64_t batches_consumed = 0;  // data batches drawn so far (k per step)
-  TrainingProgress progress;   // metrics of the last step
+  TrainingProgress progress;     // metrics of the last step
   int64_t created_unix_ms = 0;
   std::map<std::string, std::string> sha256;  // file name -> hex digest
 };

@@ -78,9 +78,8 @@ void BatchPrefetcher::Produce() {
 
 absl::StatusOr<torch::Tensor> BatchPrefetcher::Next() {
   absl::MutexLock lock(&mu_);
-  auto available = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return !ready_.empty() || !error_.ok();
-  };
+  auto available = [this]()
+                       ABSL_SHARED_LOCKS_REQUIRED(mu_) { return !ready_.empty() || !error_.ok(); };
   if (!available()) {
     const auto start = std::chrono::steady_clock::now();
     mu_.Await(absl::Condition(&available));

@@ -1,12 +1,12 @@
 #include "core/data/dataset.h"
 
+#include <filesystem>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/data/fashion_mnist.h"
 #include "core/data/image_folder.h"
 #include "core/data/safe_path.h"
-
-#include <filesystem>
 
 namespace dcgan {
 
@@ -30,7 +30,8 @@ absl::Status CheckDatasetAvailable(const std::string& name, const DatasetOptions
     if (std::filesystem::exists(base + ".gz") || std::filesystem::exists(base)) {
       return absl::OkStatus();
     }
-    return absl::NotFoundError(absl::StrCat("Fashion-MNIST not found in ", options.fashion_mnist_dir,
+    return absl::NotFoundError(absl::StrCat("Fashion-MNIST not found in ",
+                                            options.fashion_mnist_dir,
                                             " (Debian package dataset-fashion-mnist)"));
   }
   if (absl::StartsWith(name, kFolder)) {

@@ -41,8 +41,7 @@ struct DatasetOptions {
 // NOT_FOUND if the data is missing, INVALID_ARGUMENT for a bad name or a path
 // that escapes the data root, DATA_LOSS for corrupt files.
 absl::StatusOr<std::unique_ptr<Dataset>> OpenDataset(const std::string& name, int image_size,
-                                                     int channels,
-                                                     const DatasetOptions& options);
+                                                     int channels, const DatasetOptions& options);
 
 // A quick check, without reading the data, that `name` names a dataset
 // that is there: for CreateJob to fail fast on a typo. Same codes as

@@ -49,9 +49,9 @@ absl::StatusOr<std::unique_ptr<Dataset>> OpenFashionMnist(const std::string& dir
   std::string path = absl::StrCat(dir, "/train-images-idx3-ubyte.gz");
   if (!std::filesystem::exists(path)) path = absl::StrCat(dir, "/train-images-idx3-ubyte");
   if (!std::filesystem::exists(path)) {
-    return absl::NotFoundError(absl::StrCat(
-        "Fashion-MNIST not found in ", dir,
-        " (install Debian's dataset-fashion-mnist: deploy/install-deps.sh does)"));
+    return absl::NotFoundError(
+        absl::StrCat("Fashion-MNIST not found in ", dir,
+                     " (install Debian's dataset-fashion-mnist: deploy/install-deps.sh does)"));
   }
   ASSIGN_OR_RETURN(IdxArray images, ReadIdxFile(path));
   if (images.dims.size() != 3 || images.dims[1] != kSide || images.dims[2] != kSide) {

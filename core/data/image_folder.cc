@@ -24,8 +24,8 @@ enum class Format { kPng, kJpeg };
 
 class ImageFolder : public Dataset {
  public:
-  ImageFolder(std::string folder, std::vector<std::pair<std::string, Format>> files,
-              int image_size, int channels)
+  ImageFolder(std::string folder, std::vector<std::pair<std::string, Format>> files, int image_size,
+              int channels)
       : folder_(std::move(folder)),
         files_(std::move(files)),
         image_size_(image_size),

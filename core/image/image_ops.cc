@@ -84,7 +84,8 @@ Image Resize(const Image& image, int width, int height) {
     uint8_t* out = result.row(y);
     for (size_t i = 0; i < stride; ++i) {
       float sum = 0;
-      for (size_t k = 0; k < w.size(); ++k) sum += w[k] * wide[(vertical.first[y] + k) * stride + i];
+      for (size_t k = 0; k < w.size(); ++k)
+        sum += w[k] * wide[(vertical.first[y] + k) * stride + i];
       out[i] = ToByte(sum);
     }
   }

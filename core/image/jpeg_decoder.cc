@@ -48,8 +48,8 @@ absl::StatusOr<Image> DecodeJpeg(absl::string_view bytes, int channels) {
     return absl::InvalidArgumentError("JPEG larger than 16384 pixels a side");
   }
   jpeg_start_decompress(&info);
-  image = Image(static_cast<int>(info.output_width), static_cast<int>(info.output_height),
-                channels);
+  image =
+      Image(static_cast<int>(info.output_width), static_cast<int>(info.output_height), channels);
   while (info.output_scanline < info.output_height) {
     JSAMPROW row = image.row(static_cast<int>(info.output_scanline));
     jpeg_read_scanlines(&info, &row, 1);

@@ -9,9 +9,7 @@
 namespace dcgan {
 namespace {
 
-png_uint_32 FormatFor(int channels) {
-  return channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
-}
+png_uint_32 FormatFor(int channels) { return channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB; }
 
 }  // namespace
 

@@ -197,7 +197,8 @@ void JobQueue::Shutdown() {
 void JobQueue::Publish(const JobRecord& job, bool persist) {
   if (persist) {
     absl::Status status = store_->Update(job);
-    if (!status.ok()) std::cerr << "job queue: cannot save job " << job.id << ": " << status << "\n";
+    if (!status.ok())
+      std::cerr << "job queue: cannot save job " << job.id << ": " << status << "\n";
   }
   absl::MutexLock lock(&mu_);
   ++version_;
@@ -207,9 +208,8 @@ void JobQueue::WorkerLoop() {
   while (true) {
     {
       absl::MutexLock lock(&mu_);
-      auto work = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-        return wakeups_ > 0 || shutting_down_;
-      };
+      auto work = [this]()
+                      ABSL_SHARED_LOCKS_REQUIRED(mu_) { return wakeups_ > 0 || shutting_down_; };
       mu_.AwaitWithTimeout(absl::Condition(&work), options_.poll_interval);
       if (shutting_down_) return;
       if (wakeups_ > 0) --wakeups_;

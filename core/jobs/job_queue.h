@@ -105,8 +105,8 @@ class JobQueue {
 
   mutable absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<Running>> running_ ABSL_GUARDED_BY(mu_);
-  int64_t version_ ABSL_GUARDED_BY(mu_) = 0;   // bumped on every change
-  int64_t wakeups_ ABSL_GUARDED_BY(mu_) = 0;   // submits not yet seen by a worker
+  int64_t version_ ABSL_GUARDED_BY(mu_) = 0;  // bumped on every change
+  int64_t wakeups_ ABSL_GUARDED_BY(mu_) = 0;  // submits not yet seen by a worker
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> workers_;
 };

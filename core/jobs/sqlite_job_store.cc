@@ -52,7 +52,9 @@ class Statement {
   }
   // SQLITE_ROW, SQLITE_DONE, or an error code.
   int Step() { return sqlite3_step(stmt_); }
-  absl::Status Error() const { return absl::InternalError(absl::StrCat("sqlite: ", sqlite3_errmsg(db_))); }
+  absl::Status Error() const {
+    return absl::InternalError(absl::StrCat("sqlite: ", sqlite3_errmsg(db_)));
+  }
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   std::string Text(int col) const {
     const unsigned char* text = sqlite3_column_text(stmt_, col);
@@ -83,8 +85,8 @@ absl::StatusOr<JobRecord> ReadRow(const Statement& row) {
 
 absl::StatusOr<std::unique_ptr<SqliteJobStore>> SqliteJobStore::Open(const std::string& path) {
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                              SQLITE_OPEN_FULLMUTEX,
+  if (sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
@@ -102,8 +104,8 @@ absl::StatusOr<std::unique_ptr<SqliteJobStore>> SqliteJobStore::Open(const std::
   }
   const int latest = int(std::size(kMigrations));
   if (version > latest) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        path, " has schema version ", version, "; this build knows up to ", latest));
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " has schema version ", version, "; this build knows up to ", latest));
   }
   for (int v = version; v < latest; ++v) {
     RETURN_IF_ERROR(store->Exec("BEGIN IMMEDIATE"));

@@ -23,8 +23,7 @@ DcganGeneratorImpl::DcganGeneratorImpl(int image_size, int channels, int latent_
                        .algorithm(algorithm);
     convs_.push_back(register_module("conv" + std::to_string(i), TransposedConv2d(options)));
     if (!last) {
-      norms_.push_back(
-          register_module("bn" + std::to_string(i), torch::nn::BatchNorm2d(out)));
+      norms_.push_back(register_module("bn" + std::to_string(i), torch::nn::BatchNorm2d(out)));
     }
     in = out;
     out /= 2;

@@ -8,7 +8,8 @@ MlpGeneratorImpl::MlpGeneratorImpl(int image_size, int channels, int latent_dim,
     : image_size_(image_size), channels_(channels) {
   fc0_ = register_module("fc0", torch::nn::Linear(latent_dim, width));
   fc1_ = register_module("fc1", torch::nn::Linear(width, width));
-  out_ = register_module("out", torch::nn::Linear(width, int64_t{channels} * image_size * image_size));
+  out_ =
+      register_module("out", torch::nn::Linear(width, int64_t{channels} * image_size * image_size));
 }
 
 torch::Tensor MlpGeneratorImpl::forward(const torch::Tensor& z) {

@@ -19,15 +19,14 @@ std::vector<int64_t> TransposedOutputShape(const torch::Tensor& x, const torch::
 // reads the shape of its `input` argument for this output.
 torch::Tensor ConvInputGradient(const torch::Tensor& x, const torch::Tensor& weight, int64_t stride,
                                 int64_t padding) {
-  const torch::Tensor shape_only = at::empty(TransposedOutputShape(x, weight, stride, padding),
-                                             x.options());
+  const torch::Tensor shape_only =
+      at::empty(TransposedOutputShape(x, weight, stride, padding), x.options());
   return std::get<0>(at::convolution_backward(x, shape_only, weight, c10::nullopt, {stride, stride},
                                               {padding, padding}, {1, 1}, /*transposed=*/false,
                                               {0, 0}, /*groups=*/1, {true, false, false}));
 }
 
-class ConvolutionGradientFunction
-    : public torch::autograd::Function<ConvolutionGradientFunction> {
+class ConvolutionGradientFunction : public torch::autograd::Function<ConvolutionGradientFunction> {
  public:
   static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x,
                                const torch::Tensor& weight, int64_t stride, int64_t padding) {
@@ -62,8 +61,9 @@ class ConvolutionGradientFunction
 
 }  // namespace
 
-torch::Tensor TransposedConvolution(const torch::Tensor& x, const torch::Tensor& weight, int64_t stride,
-                               int64_t padding, TransposedConvAlgorithm algorithm) {
+torch::Tensor TransposedConvolution(const torch::Tensor& x, const torch::Tensor& weight,
+                                    int64_t stride, int64_t padding,
+                                    TransposedConvAlgorithm algorithm) {
   if (algorithm == TransposedConvAlgorithm::kNative) {
     return at::conv_transpose2d(x, weight, {}, stride, padding);
   }
@@ -82,9 +82,9 @@ TransposedConv2dImpl::TransposedConv2dImpl(const TransposedConv2dOptions& option
 }
 
 void TransposedConv2dImpl::reset() {
-  weight = register_parameter(
-      "weight", torch::empty({options.in_channels(), options.out_channels(),
-                              options.kernel_size(), options.kernel_size()}));
+  weight =
+      register_parameter("weight", torch::empty({options.in_channels(), options.out_channels(),
+                                                 options.kernel_size(), options.kernel_size()}));
   torch::NoGradGuard no_grad;
   weight.normal_(0, 0.02);
 }

@@ -9,8 +9,9 @@ namespace dcgan {
 
 // y = conv_transpose2d(x, weight, stride, padding), no bias, no groups,
 // dilation 1, through `algorithm`. weight: [in, out, k, k]. Differentiable.
-torch::Tensor TransposedConvolution(const torch::Tensor& x, const torch::Tensor& weight, int64_t stride,
-                                   int64_t padding, TransposedConvAlgorithm algorithm);
+torch::Tensor TransposedConvolution(const torch::Tensor& x, const torch::Tensor& weight,
+                                    int64_t stride, int64_t padding,
+                                    TransposedConvAlgorithm algorithm);
 
 struct TransposedConv2dOptions {
   TransposedConv2dOptions(int64_t in, int64_t out, int64_t kernel)

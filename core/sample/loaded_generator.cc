@@ -18,8 +18,8 @@ absl::StatusOr<std::shared_ptr<const LoadedGenerator>> LoadedGenerator::Load(
     const std::string& checkpoint_dir) {
   ASSIGN_OR_RETURN(CheckpointManifest manifest, ReadCheckpoint(checkpoint_dir, {kGeneratorFile}));
   if (absl::Status valid = Validate(manifest.spec); !valid.ok()) {
-    return absl::DataLossError(
-        absl::StrCat(checkpoint_dir, "/", kManifestFile, " has an invalid spec: ", valid.message()));
+    return absl::DataLossError(absl::StrCat(checkpoint_dir, "/", kManifestFile,
+                                            " has an invalid spec: ", valid.message()));
   }
   const std::string path = absl::StrCat(checkpoint_dir, "/", kGeneratorFile);
   ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
@@ -32,8 +32,8 @@ absl::StatusOr<std::shared_ptr<const LoadedGenerator>> LoadedGenerator::Load(
 
 absl::StatusOr<torch::Tensor> LoadedGenerator::Generate(const torch::Tensor& latents) const {
   if (latents.dim() != 2 || latents.size(1) != spec().latent_dim) {
-    return absl::InvalidArgumentError(absl::StrCat("latent vectors must have ", spec().latent_dim,
-                                                   " values each"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("latent vectors must have ", spec().latent_dim, " values each"));
   }
   try {
     torch::InferenceMode inference;

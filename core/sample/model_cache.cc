@@ -38,8 +38,8 @@ absl::StatusOr<std::shared_ptr<const LoadedGenerator>> ModelCache::Get(const std
   if (!loaded.ok()) {
     if (loaded.status().code() == absl::StatusCode::kNotFound) {
       // Retention deleted it between the listing and the load.
-      return absl::NotFoundError(absl::StrCat("checkpoint ", step, " of model ", model,
-                                              " was just removed; retry"));
+      return absl::NotFoundError(
+          absl::StrCat("checkpoint ", step, " of model ", model, " was just removed; retry"));
     }
     return loaded.status();
   }

@@ -16,8 +16,8 @@ bool IsPowerOfTwo(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 template <typename T>
 absl::Status CheckRange(absl::string_view field, T value, T lo, T hi) {
   if (value >= lo && value <= hi) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat("spec.", field, " must be from ", lo, " to ", hi,
-                                                 ", got ", value));
+  return absl::InvalidArgumentError(
+      absl::StrCat("spec.", field, " must be from ", lo, " to ", hi, ", got ", value));
 }
 
 auto Tie(const JobSpec& s) {
@@ -64,9 +64,8 @@ JobSpec WithDefaults(JobSpec spec) {
 }
 
 absl::Status Validate(const JobSpec& spec) {
-  if (spec.dataset != "fashion-mnist" &&
-      !(absl::StartsWith(spec.dataset, kImageFolderPrefix) &&
-        spec.dataset.size() > kImageFolderPrefix.size())) {
+  if (spec.dataset != "fashion-mnist" && !(absl::StartsWith(spec.dataset, kImageFolderPrefix) &&
+                                           spec.dataset.size() > kImageFolderPrefix.size())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "spec.dataset must be \"fashion-mnist\" or \"image-folder:<path under the data root>\", "
         "got \"",
@@ -104,10 +103,12 @@ absl::Status Validate(const JobSpec& spec) {
         absl::StrCat("spec.learning_rate must be in (0, 1], got ", spec.learning_rate));
   }
   if (!(spec.beta1 >= 0 && spec.beta1 < 1)) {
-    return absl::InvalidArgumentError(absl::StrCat("spec.beta1 must be in [0, 1), got ", spec.beta1));
+    return absl::InvalidArgumentError(
+        absl::StrCat("spec.beta1 must be in [0, 1), got ", spec.beta1));
   }
   if (!(spec.beta2 >= 0 && spec.beta2 < 1)) {
-    return absl::InvalidArgumentError(absl::StrCat("spec.beta2 must be in [0, 1), got ", spec.beta2));
+    return absl::InvalidArgumentError(
+        absl::StrCat("spec.beta2 must be in [0, 1), got ", spec.beta2));
   }
   if (auto s = CheckRange("d_steps_per_g_step", spec.d_steps_per_g_step, 1, 100); !s.ok()) return s;
   if (auto s = CheckRange("checkpoint_every_steps", spec.checkpoint_every_steps, 1, 1000000000);

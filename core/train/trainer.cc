@@ -131,8 +131,7 @@ class Trainer::Impl {
                                  : 0.95 * smoothed_step_seconds_ + 0.05 * p.step_seconds;
     p.images_per_second = double(batch) * spec_.d_steps_per_g_step / smoothed_step_seconds_;
     train_seconds_ += p.step_seconds;
-    p.data_wait_fraction =
-        train_seconds_ > 0 ? prefetcher_->seconds_waited() / train_seconds_ : 0;
+    p.data_wait_fraction = train_seconds_ > 0 ? prefetcher_->seconds_waited() / train_seconds_ : 0;
     last_progress_ = p;
     return p;
   }
@@ -255,9 +254,9 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const JobSpec& requeste
   ASSIGN_OR_RETURN(std::unique_ptr<Dataset> dataset,
                    OpenDataset(spec.dataset, spec.image_size, spec.channels, options.data));
   if (dataset->size() / spec.batch_size < spec.d_steps_per_g_step) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "dataset ", dataset->name(), " has ", dataset->size(), " images: too few for ",
-        spec.d_steps_per_g_step, " batch(es) of spec.batch_size ", spec.batch_size));
+    return absl::InvalidArgumentError(
+        absl::StrCat("dataset ", dataset->name(), " has ", dataset->size(), " images: too few for ",
+                     spec.d_steps_per_g_step, " batch(es) of spec.batch_size ", spec.batch_size));
   }
   auto impl = std::make_unique<Impl>(spec, options, std::move(dataset));
   RETURN_IF_ERROR(impl->Resume());

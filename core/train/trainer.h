@@ -19,8 +19,8 @@ namespace dcgan {
 // What a caller may ask of a running trainer; checked before every step.
 enum class StopRequest : int {
   kNone = 0,
-  kCancel = 1,              // stop now, write nothing more
-  kCheckpointAndStop = 2,   // write a checkpoint, then stop (server shutdown)
+  kCancel = 1,             // stop now, write nothing more
+  kCheckpointAndStop = 2,  // write a checkpoint, then stop (server shutdown)
 };
 
 struct TrainerOptions {

@@ -7,9 +7,9 @@ namespace dcgan {
 
 // Where a run stands after a generator step, and what that step measured.
 struct TrainingProgress {
-  int64_t step = 0;         // generator steps completed
-  int64_t total_steps = 0;  // steps the run will take in all
-  int64_t epoch = 0;        // 0-based epoch of the step's last batch
+  int64_t step = 0;               // generator steps completed
+  int64_t total_steps = 0;        // steps the run will take in all
+  int64_t epoch = 0;              // 0-based epoch of the step's last batch
   double discriminator_loss = 0;  // -[log D(x) + log(1 - D(G(z)))], batch mean
   double generator_loss = 0;      // -log D(G(z)) (non-saturating), batch mean
   double d_real = 0;              // mean D(x) on the real batch

@@ -10,10 +10,10 @@
 #define DCGAN_CONCAT_(a, b) DCGAN_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (an absl::Status) is not OK.
-#define RETURN_IF_ERROR(expr)                                   \
-  do {                                                          \
-    ::absl::Status dcgan_status_ = (expr);                      \
-    if (!dcgan_status_.ok()) return dcgan_status_;              \
+#define RETURN_IF_ERROR(expr)                      \
+  do {                                             \
+    ::absl::Status dcgan_status_ = (expr);         \
+    if (!dcgan_status_.ok()) return dcgan_status_; \
   } while (0)
 
 // `ASSIGN_OR_RETURN(auto x, MakeX());` unwraps a StatusOr or returns its error.

@@ -39,8 +39,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr int kBatch = 64;
 constexpr int kThreads = 2;
-constexpr char kReferenceBlas[] =
-    "/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack";
+constexpr char kReferenceBlas[] = "/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack";
 constexpr char kOpenBlas[] = "/usr/lib/x86_64-linux-gnu/openblas-openmp";
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
@@ -187,8 +186,8 @@ std::map<std::string, std::string> RunChild(const char* self, const std::string&
   std::map<std::string, std::string> out;
   char line[4096];
   while (pipe && std::fgets(line, sizeof(line), pipe)) {
-    std::vector<std::string> kv = absl::StrSplit(absl::StripTrailingAsciiWhitespace(line),
-                                                 absl::MaxSplits(' ', 1));
+    std::vector<std::string> kv =
+        absl::StrSplit(absl::StripTrailingAsciiWhitespace(line), absl::MaxSplits(' ', 1));
     if (kv.size() == 2) out[kv[0]] = kv[1];
   }
   if (!pipe || pclose(pipe) != 0) {
@@ -240,16 +239,19 @@ int Driver(const char* self, const std::vector<int>& sizes, int steps, int round
       for (double v : ips[c.key]) m = std::max(m, v);
       best[c.key] = m;
       std::string all;
-      for (double v : ips[c.key]) absl::StrAppend(&all, all.empty() ? "" : " ", absl::StrFormat("%.1f", v));
+      for (double v : ips[c.key])
+        absl::StrAppend(&all, all.empty() ? "" : " ", absl::StrFormat("%.1f", v));
       const double gflops = m * FlopsPerImage(spec) / 1e9;
       std::printf("  %-42s %7.1f img/s  [%s]  %5.1f GFLOP/s (%.0f%% of ceiling)  blas=%s\n",
                   c.label, m, all.c_str(), gflops, 100 * gflops / ceiling, blas[c.key].c_str());
       absl::StrAppend(&result, absl::StrFormat(" s%d_%s_ips=%.1f", size, c.key, m));
     }
     const double ba = best["b"] / best["a"], bd = best["b"] / best["d"], bc = best["b"] / best["c"];
-    std::printf("  b/a = %.2f (target >= 7)   b/d = %.2f (target >= 1.25)   b/c = %.2f (target >= 0.95)\n",
-                ba, bd, bc);
-    std::printf("  trainer time waiting for data: %.2f%% of step time\n", 100 * std::stod(data_wait));
+    std::printf(
+        "  b/a = %.2f (target >= 7)   b/d = %.2f (target >= 1.25)   b/c = %.2f (target >= 0.95)\n",
+        ba, bd, bc);
+    std::printf("  trainer time waiting for data: %.2f%% of step time\n",
+                100 * std::stod(data_wait));
     absl::StrAppend(&result,
                     absl::StrFormat(" s%d_b_over_a=%.2f s%d_b_over_d=%.2f s%d_b_over_c=%.2f "
                                     "s%d_data_wait=%.4f s%d_b_gflops=%.1f",
@@ -269,13 +271,18 @@ int main(int argc, char** argv) {
   std::vector<int> sizes = {64, 32};
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--child") child = value;
-    else if (flag == "--size") size = std::stoi(value);
-    else if (flag == "--steps") steps = std::stoi(value);
-    else if (flag == "--rounds") rounds = std::stoi(value);
+    if (flag == "--child")
+      child = value;
+    else if (flag == "--size")
+      size = std::stoi(value);
+    else if (flag == "--steps")
+      steps = std::stoi(value);
+    else if (flag == "--rounds")
+      rounds = std::stoi(value);
     else if (flag == "--sizes") {
       sizes.clear();
-      for (absl::string_view s : absl::StrSplit(value, ',')) sizes.push_back(std::stoi(std::string(s)));
+      for (absl::string_view s : absl::StrSplit(value, ','))
+        sizes.push_back(std::stoi(std::string(s)));
     }
   }
   if (!child.empty()) return dcgan::Child(child, size, steps);

@@ -44,7 +44,8 @@ TEST(CheckpointTest, WriteListRead) {
 
 TEST(CheckpointTest, AlteredOrTruncatedFileIsDataLossNamingIt) {
   testing::TempDir dir;
-  ASSERT_TRUE(WriteCheckpoint(dir.path(), Manifest(1), {{"weights.pt", std::string(1000, 'w')}}).ok());
+  ASSERT_TRUE(
+      WriteCheckpoint(dir.path(), Manifest(1), {{"weights.pt", std::string(1000, 'w')}}).ok());
   const std::string file = CheckpointDir(dir.path(), 1) + "/weights.pt";
   fs::resize_file(file, 500);
   auto m = ReadCheckpoint(CheckpointDir(dir.path(), 1));

@@ -1,9 +1,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <jpeglib.h>
 
 #include <csetjmp>
 #include <cstdio>
-#include <jpeglib.h>
 
 #include "core/image/image_ops.h"
 #include "core/image/jpeg_decoder.h"
@@ -16,7 +16,8 @@ Image Gradient(int w, int h, int c) {
   Image image(w, h, c);
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x)
-      for (int ch = 0; ch < c; ++ch) image.row(y)[x * c + ch] = uint8_t((x * 7 + y * 13 + ch * 50) % 256);
+      for (int ch = 0; ch < c; ++ch)
+        image.row(y)[x * c + ch] = uint8_t((x * 7 + y * 13 + ch * 50) % 256);
   return image;
 }
 
@@ -93,7 +94,8 @@ TEST(JpegTest, DecodesRealJpeg) {
   EXPECT_EQ(decoded->height, 30);
   // Lossy, but close: mean absolute error of a few levels.
   double error = 0;
-  for (size_t i = 0; i < image.pixels.size(); ++i) error += std::abs(image.pixels[i] - decoded->pixels[i]);
+  for (size_t i = 0; i < image.pixels.size(); ++i)
+    error += std::abs(image.pixels[i] - decoded->pixels[i]);
   EXPECT_LT(error / image.pixels.size(), 8.0);
   auto gray = DecodeJpeg(EncodeJpeg(image), 1);
   ASSERT_TRUE(gray.ok());

@@ -107,9 +107,10 @@ TEST_P(TransposedConvTest, ConvolutionGradientPathMatchesNative) {
   torch::Tensor x2 = x.detach().clone().requires_grad_();
   torch::Tensor w2 = w.detach().clone().requires_grad_();
 
-  torch::Tensor native = TransposedConvolution(x, w, c.stride, c.padding, TransposedConvAlgorithm::kNative);
+  torch::Tensor native =
+      TransposedConvolution(x, w, c.stride, c.padding, TransposedConvAlgorithm::kNative);
   torch::Tensor fast = TransposedConvolution(x2, w2, c.stride, c.padding,
-                                        TransposedConvAlgorithm::kConvolutionGradient);
+                                             TransposedConvAlgorithm::kConvolutionGradient);
   ASSERT_EQ(native.sizes(), fast.sizes());
   EXPECT_TRUE(torch::allclose(native, fast, 1e-4, 1e-5));
 

@@ -105,8 +105,9 @@ TEST(TrainerTest, ResumedRunMatchesUninterruptedRun) {
     spec.checkpoint_every_steps = 100;
     testing::TempDir straight_dir, resumed_dir;
     Recorder straight;
-    ASSERT_TRUE(
-        (*Trainer::Create(spec, testing::TinyOptions(straight_dir.path())))->Run(&straight, nullptr).ok());
+    ASSERT_TRUE((*Trainer::Create(spec, testing::TinyOptions(straight_dir.path())))
+                    ->Run(&straight, nullptr)
+                    .ok());
 
     // Stop after step 5 with a checkpoint, as a server shutting down does.
     std::atomic<StopRequest> stop{StopRequest::kNone};
@@ -149,7 +150,8 @@ TEST(TrainerTest, ShortRunMovesDiscriminatorOutputsApart) {
   spec.image_size = 32;
   spec.checkpoint_every_steps = 1000;
   Recorder recorder;
-  ASSERT_TRUE((*Trainer::Create(spec, testing::TinyOptions(dir.path())))->Run(&recorder, nullptr).ok());
+  ASSERT_TRUE(
+      (*Trainer::Create(spec, testing::TinyOptions(dir.path())))->Run(&recorder, nullptr).ok());
   auto mean = [&](auto field, size_t from, size_t to) {
     double sum = 0;
     for (size_t i = from; i < to; ++i) sum += field(recorder.steps[i]);

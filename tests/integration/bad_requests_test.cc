@@ -2,8 +2,8 @@
 // status code and a message that names the field, and the server keeps
 // serving.
 
-#include <grpcpp/grpcpp.h>
 #include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -125,8 +125,10 @@ const BadRequest kBadRequests[] = {
      CreateJob<CJ>([](CJ& r) { r.mutable_spec()->set_epochs(-1); })},
     {"job_id_charset", Code::INVALID_ARGUMENT, "job_id",
      CreateJob<CJ>([](CJ& r) { r.set_job_id("Bad ID!"); })},
-    {"job_id_reused_with_other_spec", Code::ALREADY_EXISTS, "job_id",
-     CreateJob<CJ>([](CJ& r) { r.set_job_id("ready"); r.mutable_spec()->set_max_steps(999); })},
+    {"job_id_reused_with_other_spec", Code::ALREADY_EXISTS, "job_id", CreateJob<CJ>([](CJ& r) {
+       r.set_job_id("ready");
+       r.mutable_spec()->set_max_steps(999);
+     })},
     {"get_empty_id", Code::INVALID_ARGUMENT, "job_id",
      [](Stubs& s, grpc::ClientContext* c) {
        v1::Job job;
@@ -203,9 +205,8 @@ const BadRequest kBadRequests[] = {
     {"interpolate_one_latent", Code::INVALID_ARGUMENT, "latent_from",
      Interpolate([](v1::InterpolateRequest& r) { r.mutable_latent_from()->add_values(1); })},
     {"interpolate_method", Code::INVALID_ARGUMENT, "method",
-     Interpolate([](v1::InterpolateRequest& r) {
-       r.set_method(v1::InterpolateRequest::Method(9));
-     })},
+     Interpolate(
+         [](v1::InterpolateRequest& r) { r.set_method(v1::InterpolateRequest::Method(9)); })},
 };
 
 class BadRequestsTest : public ::testing::Test {
@@ -215,7 +216,8 @@ class BadRequestsTest : public ::testing::Test {
     server_ = new testing::ServerProcess(dir_->file("state"));
     ASSERT_TRUE(server_->Start()) << server_->log();
     auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
-    stubs_ = new Stubs{v1::TrainingService::NewStub(channel), v1::SamplingService::NewStub(channel)};
+    stubs_ =
+        new Stubs{v1::TrainingService::NewStub(channel), v1::SamplingService::NewStub(channel)};
     health_ = grpc::health::v1::Health::NewStub(channel).release();
     // "ready" and "broken" train to completion; then "busy" holds the only
     // worker so "waiting" stays queued with no checkpoint.

@@ -41,15 +41,15 @@ class CliFlowTest : public ::testing::Test {
 };
 
 TEST_F(CliFlowTest, TrainWatchSample) {
-  auto train = server_.Ctl(Concat({"train", "--job_id=flow", "--max_steps=30",
-                                   "--checkpoint_every_steps=10", "--watch"},
-                                  kTinyJob));
+  auto train = server_.Ctl(
+      Concat({"train", "--job_id=flow", "--max_steps=30", "--checkpoint_every_steps=10", "--watch"},
+             kTinyJob));
   ASSERT_EQ(train.exit_code, 0) << train.output;
   EXPECT_THAT(train.output, HasSubstr("step 30/30"));
   EXPECT_THAT(train.output, HasSubstr("flow SUCCEEDED"));
 
-  auto sample = server_.Ctl({"sample", "flow", "--count=4", "--seed=7", "--out-dir",
-                             dir_.file("a")});
+  auto sample =
+      server_.Ctl({"sample", "flow", "--count=4", "--seed=7", "--out-dir", dir_.file("a")});
   ASSERT_EQ(sample.exit_code, 0) << sample.output;
   for (int i = 0; i < 4; ++i) {
     const std::string png = ReadFileOrEmpty(dir_.file("a/sample-00" + std::to_string(i) + ".png"));
@@ -69,14 +69,14 @@ TEST_F(CliFlowTest, TrainWatchSample) {
   EXPECT_NE(ReadFileOrEmpty(dir_.file("a/sample-002.png")),
             ReadFileOrEmpty(dir_.file("c/sample-002.png")));
 
-  ASSERT_EQ(server_.Ctl({"sample", "flow", "--count=9", "--out=" + dir_.file("grid.png")}).exit_code,
-            0);
+  ASSERT_EQ(
+      server_.Ctl({"sample", "flow", "--count=9", "--out=" + dir_.file("grid.png")}).exit_code, 0);
   auto grid = DecodePng(ReadFileOrEmpty(dir_.file("grid.png")), 1);
   ASSERT_TRUE(grid.ok());
   EXPECT_EQ(grid->width, 3 * 18 + 2);
-  ASSERT_EQ(server_.Ctl({"interpolate", "flow", "--steps=5", "--out=" + dir_.file("walk.png")})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      server_.Ctl({"interpolate", "flow", "--steps=5", "--out=" + dir_.file("walk.png")}).exit_code,
+      0);
   EXPECT_TRUE(DecodePng(ReadFileOrEmpty(dir_.file("walk.png")), 1).ok());
 
   auto jobs = server_.Ctl({"jobs"});
@@ -85,17 +85,16 @@ TEST_F(CliFlowTest, TrainWatchSample) {
   auto models = server_.Ctl({"models"});
   EXPECT_THAT(models.output, HasSubstr("checkpoints 10 20 30"));
   // The same id and spec again returns the same job instead of a new one.
-  auto again = server_.Ctl(Concat({"train", "--job_id=flow", "--max_steps=30",
-                                   "--checkpoint_every_steps=10"},
-                                  kTinyJob));
+  auto again = server_.Ctl(Concat(
+      {"train", "--job_id=flow", "--max_steps=30", "--checkpoint_every_steps=10"}, kTinyJob));
   EXPECT_EQ(again.exit_code, 0) << again.output;
   EXPECT_THAT(again.output, HasSubstr("SUCCEEDED"));
 }
 
 TEST_F(CliFlowTest, Cancel) {
-  ASSERT_EQ(server_.Ctl(Concat({"train", "--job_id=long", "--max_steps=100000000"}, kTinyJob))
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      server_.Ctl(Concat({"train", "--job_id=long", "--max_steps=100000000"}, kTinyJob)).exit_code,
+      0);
   ASSERT_TRUE(testing::WaitFor([&] { return JobShows(server_, "long", "\"state\":\"RUNNING\""); },
                                std::chrono::seconds(60)));
   EXPECT_EQ(server_.Ctl({"cancel", "long"}).exit_code, 0);
@@ -106,9 +105,10 @@ TEST_F(CliFlowTest, Cancel) {
 }
 
 TEST_F(CliFlowTest, SigkillMidJobThenRestartResumesFromCheckpoint) {
-  ASSERT_EQ(server_.Ctl({"train", "--job_id=crash", "--image_size=32", "--generator_width=16",
-                         "--discriminator_width=16", "--batch_size=32", "--max_steps=400",
-                         "--checkpoint_every_steps=20"})
+  ASSERT_EQ(server_
+                .Ctl({"train", "--job_id=crash", "--image_size=32", "--generator_width=16",
+                      "--discriminator_width=16", "--batch_size=32", "--max_steps=400",
+                      "--checkpoint_every_steps=20"})
                 .exit_code,
             0);
   const std::string job_dir = server_.state_dir() + "/checkpoints/crash";
@@ -129,16 +129,19 @@ TEST_F(CliFlowTest, SigkillMidJobThenRestartResumesFromCheckpoint) {
 
 TEST_F(CliFlowTest, SigtermLetsASampleInFlightComplete) {
   // A 64x64 generator at full width: 256 images take seconds to generate.
-  ASSERT_EQ(server_.Ctl({"train", "--job_id=big", "--image_size=64", "--batch_size=16",
-                         "--max_steps=1", "--watch"})
+  ASSERT_EQ(server_
+                .Ctl({"train", "--job_id=big", "--image_size=64", "--batch_size=16",
+                      "--max_steps=1", "--watch"})
                 .exit_code,
             0);
-  const pid_t sample = testing::Spawn(
-      {testing::CtlBinary(), "sample", "big", "--count=256", "--out=" + dir_.file("big.png"),
-       "--server=" + server_.address()},
-      dir_.file("sample.log"));
+  const pid_t sample =
+      testing::Spawn({testing::CtlBinary(), "sample", "big", "--count=256",
+                      "--out=" + dir_.file("big.png"), "--server=" + server_.address()},
+                     dir_.file("sample.log"));
   ASSERT_TRUE(testing::WaitFor(
-      [&] { return server_.log().find("call /dcgan.v1.SamplingService/Sample") != std::string::npos; },
+      [&] {
+        return server_.log().find("call /dcgan.v1.SamplingService/Sample") != std::string::npos;
+      },
       std::chrono::seconds(60)));
   server_.Kill(SIGTERM);
   EXPECT_EQ(testing::WaitForExit(sample, std::chrono::seconds(120)), 0)
@@ -151,9 +154,10 @@ TEST_F(CliFlowTest, SigtermLetsASampleInFlightComplete) {
 }
 
 TEST_F(CliFlowTest, SigtermCheckpointsARunningJobForTheNextStart) {
-  ASSERT_EQ(server_.Ctl(Concat({"train", "--job_id=paused", "--max_steps=100000000",
-                                "--checkpoint_every_steps=1000000"},
-                               kTinyJob))
+  ASSERT_EQ(server_
+                .Ctl(Concat({"train", "--job_id=paused", "--max_steps=100000000",
+                             "--checkpoint_every_steps=1000000"},
+                            kTinyJob))
                 .exit_code,
             0);
   ASSERT_TRUE(testing::WaitFor([&] { return JobShows(server_, "paused", "\"step\":\""); },

@@ -25,9 +25,12 @@ bool ServerProcess::Start() {
   std::filesystem::create_directories(state_dir_);
   const std::string port_file = state_dir_ + "/port";
   std::filesystem::remove(port_file);
-  std::vector<std::string> argv = {ServerBinary(), "--listen=127.0.0.1:0",
-                                   "--state_dir=" + state_dir_, "--port_file=" + port_file,
-                                   "--log_calls", "--drain_seconds=20"};
+  std::vector<std::string> argv = {ServerBinary(),
+                                   "--listen=127.0.0.1:0",
+                                   "--state_dir=" + state_dir_,
+                                   "--port_file=" + port_file,
+                                   "--log_calls",
+                                   "--drain_seconds=20"};
   argv.insert(argv.end(), extra_flags_.begin(), extra_flags_.end());
   pid_ = Spawn(argv, state_dir_ + "/server.log");
   if (pid_ <= 0) return false;
