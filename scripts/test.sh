@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/install-deps.sh
+# CI may run with a bare environment: ccache and buf live under $HOME.
+export HOME=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
 # buf curl: the tests use it as grpcurl users use grpcurl (npm registry).
 export DCGAN_BUF=${DCGAN_BUF:-$HOME/.cache/buf/node_modules/.bin/buf}
 if [[ ! -x $DCGAN_BUF ]]; then
