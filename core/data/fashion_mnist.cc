@@ -44,15 +44,19 @@ class FashionMnist : public Dataset {
 
 }  // namespace
 
+absl::StatusOr<std::string> FindFashionMnistImages(const std::string& dir) {
+  for (const char* name : {"/train-images-idx3-ubyte.gz", "/train-images-idx3-ubyte"}) {
+    std::string path = absl::StrCat(dir, name);
+    if (std::filesystem::exists(path)) return path;
+  }
+  return absl::NotFoundError(
+      absl::StrCat("Fashion-MNIST not found in ", dir,
+                   " (install Debian's dataset-fashion-mnist: deploy/install-deps.sh does)"));
+}
+
 absl::StatusOr<std::unique_ptr<Dataset>> OpenFashionMnist(const std::string& dir, int image_size,
                                                           int channels, int64_t max_examples) {
-  std::string path = absl::StrCat(dir, "/train-images-idx3-ubyte.gz");
-  if (!std::filesystem::exists(path)) path = absl::StrCat(dir, "/train-images-idx3-ubyte");
-  if (!std::filesystem::exists(path)) {
-    return absl::NotFoundError(
-        absl::StrCat("Fashion-MNIST not found in ", dir,
-                     " (install Debian's dataset-fashion-mnist: deploy/install-deps.sh does)"));
-  }
+  ASSIGN_OR_RETURN(const std::string path, FindFashionMnistImages(dir));
   ASSIGN_OR_RETURN(IdxArray images, ReadIdxFile(path));
   if (images.dims.size() != 3 || images.dims[1] != kSide || images.dims[2] != kSide) {
     return absl::DataLossError(absl::StrCat(path, ": expected N x 28 x 28 images"));

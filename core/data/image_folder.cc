@@ -58,14 +58,20 @@ class ImageFolder : public Dataset {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Dataset>> OpenImageFolder(const std::string& data_root,
-                                                         const std::string& folder, int image_size,
-                                                         int channels, int64_t max_examples) {
+absl::StatusOr<std::string> ResolveImageFolder(const std::string& data_root,
+                                               const std::string& folder) {
   ASSIGN_OR_RETURN(std::string resolved, ResolveUnderRoot(data_root, folder));
-  const std::string root = fs::canonical(data_root).string();
   if (!fs::is_directory(resolved)) {
     return absl::InvalidArgumentError(absl::StrCat("image-folder:", folder, " is not a folder"));
   }
+  return resolved;
+}
+
+absl::StatusOr<std::unique_ptr<Dataset>> OpenImageFolder(const std::string& data_root,
+                                                         const std::string& folder, int image_size,
+                                                         int channels, int64_t max_examples) {
+  ASSIGN_OR_RETURN(const std::string resolved, ResolveImageFolder(data_root, folder));
+  const std::string root = fs::canonical(data_root).string();
   std::vector<std::pair<std::string, Format>> files;
   std::error_code ec;
   for (fs::recursive_directory_iterator it(resolved, ec), end; !ec && it != end; it.increment(ec)) {
