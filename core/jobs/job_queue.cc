@@ -87,9 +87,8 @@ absl::StatusOr<JobRecord> JobQueue::Submit(const std::string& requested_id, cons
   if (absl::Status data = CheckDatasetAvailable(filled.dataset, options_.data); !data.ok()) {
     return absl::Status(data.code(), absl::StrCat("spec.dataset: ", data.message()));
   }
-  ASSIGN_OR_RETURN(std::vector<JobRecord> queued,
-                   store_->List(JobState::kQueued, options_.max_queued_jobs, 0));
-  if (int(queued.size()) >= options_.max_queued_jobs) {
+  ASSIGN_OR_RETURN(const int64_t queued, store_->CountInState(JobState::kQueued));
+  if (queued >= options_.max_queued_jobs) {
     return absl::ResourceExhaustedError(absl::StrCat(
         options_.max_queued_jobs, " jobs are already queued; wait for some to finish"));
   }

@@ -29,6 +29,9 @@ class JobStore {
   virtual absl::StatusOr<std::vector<JobRecord>> List(std::optional<JobState> state, int limit,
                                                       int64_t before_sequence) = 0;
 
+  // How many jobs are in `state`.
+  virtual absl::StatusOr<int64_t> CountInState(JobState state) = 0;
+
   // Overwrites state, progress, error and times of an existing job.
   virtual absl::Status Update(const JobRecord& job) = 0;
 

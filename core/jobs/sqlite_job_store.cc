@@ -196,6 +196,15 @@ absl::StatusOr<std::vector<JobRecord>> SqliteJobStore::List(std::optional<JobSta
   return jobs;
 }
 
+absl::StatusOr<int64_t> SqliteJobStore::CountInState(JobState state) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_, "SELECT COUNT(*) FROM jobs WHERE state = ?");
+  RETURN_IF_ERROR(st.status());
+  st.Bind(1, int64_t(state));
+  if (st.Step() != SQLITE_ROW) return st.Error();
+  return st.Int(0);
+}
+
 absl::Status SqliteJobStore::Update(const JobRecord& job) {
   absl::MutexLock lock(&mu_);
   Statement st(db_,

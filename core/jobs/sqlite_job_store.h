@@ -25,6 +25,7 @@ class SqliteJobStore : public JobStore {
   absl::StatusOr<JobRecord> Get(const std::string& id) override;
   absl::StatusOr<std::vector<JobRecord>> List(std::optional<JobState> state, int limit,
                                               int64_t before_sequence) override;
+  absl::StatusOr<int64_t> CountInState(JobState state) override;
   absl::Status Update(const JobRecord& job) override;
   absl::StatusOr<std::optional<JobRecord>> ClaimNextQueued() override;
   absl::StatusOr<int> RequeueRunning() override;

@@ -64,6 +64,9 @@ TEST(SqliteJobStoreTest, ListPagesNewestFirstAndFilters) {
   ASSERT_TRUE(store->Update(j2).ok());
   EXPECT_THAT(Ids(*store->List(JobState::kSucceeded, 10, 0)), ::testing::ElementsAre("j2"));
   EXPECT_EQ(store->List(JobState::kQueued, 10, 0)->size(), 4u);
+  EXPECT_EQ(*store->CountInState(JobState::kQueued), 4);
+  EXPECT_EQ(*store->CountInState(JobState::kSucceeded), 1);
+  EXPECT_EQ(*store->CountInState(JobState::kFailed), 0);
 }
 
 TEST(SqliteJobStoreTest, ClaimsOldestQueuedOnceAndRequeues) {
