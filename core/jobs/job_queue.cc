@@ -25,6 +25,8 @@ class JobQueue::Observer : public TrainingObserver {
     const bool persist = now - last_write_ >= write_interval_;
     if (persist) last_write_ = now;
     queue_->Publish(snapshot, persist);
+    if (queue_->options_.listener != nullptr)
+      queue_->options_.listener->OnJobStep(snapshot, progress);
   }
 
  private:
@@ -60,6 +62,10 @@ std::string JobQueue::JobDir(const std::string& id) const {
 
 std::vector<int64_t> JobQueue::CheckpointSteps(const std::string& id) const {
   return ListCheckpointSteps(JobDir(id));
+}
+
+absl::StatusOr<int64_t> JobQueue::CountInState(JobState state) const {
+  return store_->CountInState(state);
 }
 
 bool JobQueue::shutting_down() const {
@@ -265,6 +271,7 @@ void JobQueue::RunJob(JobRecord job) {
     final_record = running->record;
     running_.erase(job.id);
   }
+  if (options_.listener != nullptr) options_.listener->OnJobStopped(job.id);
   Finish(std::move(final_record), result);
 }
 

@@ -14,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "core/data/dataset.h"
+#include "core/jobs/job_listener.h"
 #include "core/jobs/job_store.h"
 #include "core/train/trainer.h"
 
@@ -34,6 +35,9 @@ struct JobQueueOptions {
   absl::Duration store_write_interval = absl::Seconds(1);
   // How often idle workers look for jobs queued elsewhere (another replica).
   absl::Duration poll_interval = absl::Seconds(1);
+  // Told of every step and of every job's end (optional; not owned, must
+  // outlive the queue).
+  JobListener* listener = nullptr;
 };
 
 // The job queue: accepts jobs, persists them in a JobStore, and trains them
@@ -75,6 +79,9 @@ class JobQueue {
   // until the job is terminal.
   absl::StatusOr<JobRecord> WaitForChange(const std::string& id, int64_t* version,
                                           absl::Time deadline);
+
+  // Jobs in `state` in the store (all replicas' when the store is shared).
+  absl::StatusOr<int64_t> CountInState(JobState state) const;
 
   // Steps of the job's complete checkpoints, ascending.
   std::vector<int64_t> CheckpointSteps(const std::string& id) const;
