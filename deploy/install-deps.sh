@@ -13,6 +13,8 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   # abseil, metrics, tests
   libabsl-dev prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
+  # Prometheus server and promtool, for the metrics end-to-end tests
+  prometheus
   # storage and codecs
   libsqlite3-dev libpng-dev libjpeg62-turbo-dev zlib1g-dev libssl-dev nlohmann-json3-dev
   # the built-in dataset

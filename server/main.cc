@@ -3,6 +3,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <prometheus/registry.h>
 #include <signal.h>
 
 #include <filesystem>
@@ -20,7 +21,14 @@
 #include "core/train/torch_threads.h"
 #include "grpc/health/v1/health.pb.h"
 #include "server/call_log_interceptor.h"
+#include "server/grpc_metrics_interceptor.h"
+#include "server/job_state_collector.h"
+#include "server/metrics_endpoint.h"
+#include "server/model_cache_collector.h"
+#include "server/process_collector.h"
+#include "server/sample_metrics.h"
 #include "server/sampling_service.h"
+#include "server/train_metrics.h"
 #include "server/training_service.h"
 
 ABSL_FLAG(std::string, listen, "0.0.0.0:50051",
@@ -43,6 +51,10 @@ ABSL_FLAG(int, drain_seconds, 30, "on SIGTERM/SIGINT, how long calls in flight m
 ABSL_FLAG(bool, log_calls, false, "log each call's start and status to stderr");
 ABSL_FLAG(std::string, port_file, "",
           "if set, the bound port is written here once the server is serving (for scripts)");
+ABSL_FLAG(std::string, metrics_listen, "0.0.0.0:9464",
+          "address of the Prometheus /metrics endpoint (host:port; port 0 picks one; empty: off)");
+ABSL_FLAG(std::string, metrics_port_file, "",
+          "if set, the bound metrics port is written here once the server is serving");
 
 namespace {
 
@@ -55,6 +67,14 @@ sigset_t BlockShutdownSignals() {
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
+}
+
+// Writes `port` to `path` atomically, so a reader never sees half a number.
+void WritePortFile(const std::string& path, int port) {
+  if (path.empty()) return;
+  std::ofstream(path + ".tmp") << port << "\n";
+  std::error_code ec;
+  std::filesystem::rename(path + ".tmp", path, ec);
 }
 
 }  // namespace
@@ -82,6 +102,12 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // Metrics are collected whether or not they are exposed: recording costs
+  // a few atomic adds, and one code path is simpler to trust.
+  auto registry = std::make_shared<prometheus::Registry>();
+  dcgan::TrainMetrics train_metrics(*registry);
+  dcgan::SampleMetrics sample_metrics(*registry);
+
   dcgan::JobQueueOptions queue_options;
   queue_options.max_concurrent_jobs = absl::GetFlag(FLAGS_max_concurrent_jobs);
   queue_options.max_queued_jobs = absl::GetFlag(FLAGS_max_queued_jobs);
@@ -89,6 +115,7 @@ int main(int argc, char** argv) {
   queue_options.data.data_root = absl::GetFlag(FLAGS_data_root);
   queue_options.data.fashion_mnist_dir = absl::GetFlag(FLAGS_fashion_mnist_dir);
   queue_options.keep_last_checkpoints = absl::GetFlag(FLAGS_keep_last_checkpoints);
+  queue_options.listener = &train_metrics;
   dcgan::JobQueue queue(store->get(), queue_options);
   dcgan::ModelCache cache(checkpoint_dir, absl::GetFlag(FLAGS_model_cache_size));
 
@@ -96,7 +123,29 @@ int main(int argc, char** argv) {
   sampling_options.max_samples_per_request = absl::GetFlag(FLAGS_max_samples_per_request);
   sampling_options.max_response_bytes = absl::GetFlag(FLAGS_max_message_bytes) - (64 << 10);
   dcgan::TrainingService training(&queue);
-  dcgan::SamplingService sampling(&queue, &cache, sampling_options);
+  dcgan::SamplingService sampling(&queue, &cache, &sample_metrics, sampling_options);
+
+  std::unique_ptr<prometheus::Exposer> exposer;
+  const auto process_collector = std::make_shared<dcgan::ProcessCollector>();
+  const auto job_state_collector = std::make_shared<dcgan::JobStateCollector>(&queue);
+  const auto cache_collector = std::make_shared<dcgan::ModelCacheCollector>(&cache);
+  int metrics_port = 0;
+  if (const std::string address = absl::GetFlag(FLAGS_metrics_listen); !address.empty()) {
+    absl::StatusOr<std::unique_ptr<prometheus::Exposer>> started =
+        dcgan::StartMetricsEndpoint(address);
+    if (!started.ok()) {
+      std::cerr << "dcgan-server: " << started.status().message()
+                << "; choose another --metrics_listen, or --metrics_listen= to turn them off\n";
+      return 1;
+    }
+    exposer = *std::move(started);
+    exposer->RegisterCollectable(registry);
+    exposer->RegisterCollectable(process_collector);
+    exposer->RegisterCollectable(job_state_collector);
+    exposer->RegisterCollectable(cache_collector);
+    const std::vector<int> ports = exposer->GetListeningPorts();
+    metrics_port = ports.empty() ? 0 : ports.front();
+  }
 
   // Reflection describes grpc.health.v1.Health only if its descriptor is in
   // the generated pool; naming it here keeps the linker from dropping it.
@@ -108,11 +157,12 @@ int main(int argc, char** argv) {
   builder.AddListeningPort(absl::GetFlag(FLAGS_listen), grpc::InsecureServerCredentials(), &port);
   builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
+  factories.push_back(std::make_unique<dcgan::GrpcMetricsInterceptorFactory>(*registry));
   if (absl::GetFlag(FLAGS_log_calls)) {
-    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
     factories.push_back(std::make_unique<dcgan::CallLogInterceptorFactory>());
-    builder.experimental().SetInterceptorCreators(std::move(factories));
   }
+  builder.experimental().SetInterceptorCreators(std::move(factories));
   builder.RegisterService(&training);
   builder.RegisterService(&sampling);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -131,11 +181,11 @@ int main(int argc, char** argv) {
   }
   for (const auto& name : services) health->SetServingStatus(name, true);
   std::cerr << "dcgan-server: serving on port " << port << " (" << threads
-            << " torch threads, state in " << state_dir << ")\n";
-  if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
-    std::ofstream(port_file + ".tmp") << port << "\n";
-    std::filesystem::rename(port_file + ".tmp", port_file, ec);
-  }
+            << " torch threads, state in " << state_dir << ")";
+  if (exposer) std::cerr << "; metrics on port " << metrics_port << " at /metrics";
+  std::cerr << "\n";
+  WritePortFile(absl::GetFlag(FLAGS_metrics_port_file), metrics_port);
+  WritePortFile(absl::GetFlag(FLAGS_port_file), port);
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <chrono>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
@@ -41,6 +42,15 @@ grpc::Status LatentsToTensor(const google::protobuf::RepeatedPtrField<v1::Latent
     std::copy(values.begin(), values.end(), (*out)[i].data_ptr<float>());
   }
   return grpc::Status::OK;
+}
+
+// Images a finished call returned: the batch dimension of its shape.
+int64_t ImagesIn(const v1::SampleResponse& response, const grpc::Status& status) {
+  return status.ok() && response.shape_size() > 0 ? response.shape(0) : 0;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace
@@ -91,6 +101,7 @@ grpc::Status SamplingService::Render(grpc::ServerContext* context, const LoadedG
   if (context->IsCancelled() || std::chrono::system_clock::now() > context->deadline()) {
     return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed before sampling");
   }
+  metrics_->RecordForwardPass(n);
   absl::StatusOr<torch::Tensor> images = generator.Generate(latents);
   if (!images.ok()) return ToGrpcStatus(images.status());
   response->set_checkpoint_step(generator.step());
@@ -121,6 +132,26 @@ grpc::Status SamplingService::Render(grpc::ServerContext* context, const LoadedG
 
 grpc::Status SamplingService::Sample(grpc::ServerContext* context, const v1::SampleRequest* request,
                                      v1::SampleResponse* response) {
+  const auto start = std::chrono::steady_clock::now();
+  grpc::Status status = DoSample(context, request, response);
+  metrics_->RecordRequest(SampleMethod::kSample, status.error_code(), ImagesIn(*response, status),
+                          SecondsSince(start));
+  return status;
+}
+
+grpc::Status SamplingService::Interpolate(grpc::ServerContext* context,
+                                          const v1::InterpolateRequest* request,
+                                          v1::SampleResponse* response) {
+  const auto start = std::chrono::steady_clock::now();
+  grpc::Status status = DoInterpolate(context, request, response);
+  metrics_->RecordRequest(SampleMethod::kInterpolate, status.error_code(),
+                          ImagesIn(*response, status), SecondsSince(start));
+  return status;
+}
+
+grpc::Status SamplingService::DoSample(grpc::ServerContext* context,
+                                       const v1::SampleRequest* request,
+                                       v1::SampleResponse* response) {
   if (grpc::Status s = CheckFormat(request->format()); !s.ok()) return s;
   const bool explicit_latents = request->latents_size() > 0;
   if (explicit_latents) {
@@ -147,9 +178,9 @@ grpc::Status SamplingService::Sample(grpc::ServerContext* context, const v1::Sam
   return Render(context, *generator, latents, request->format(), response);
 }
 
-grpc::Status SamplingService::Interpolate(grpc::ServerContext* context,
-                                          const v1::InterpolateRequest* request,
-                                          v1::SampleResponse* response) {
+grpc::Status SamplingService::DoInterpolate(grpc::ServerContext* context,
+                                            const v1::InterpolateRequest* request,
+                                            v1::SampleResponse* response) {
   if (grpc::Status s = CheckFormat(request->format()); !s.ok()) return s;
   if (!v1::InterpolateRequest::Method_IsValid(request->method())) {
     return InvalidArgument(

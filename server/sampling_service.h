@@ -6,6 +6,7 @@
 #include "core/jobs/job_queue.h"
 #include "core/sample/model_cache.h"
 #include "dcgan/v1/sampling_service.grpc.pb.h"
+#include "server/sample_metrics.h"
 
 namespace dcgan {
 
@@ -15,12 +16,14 @@ struct SamplingOptions {
 };
 
 // dcgan.v1.SamplingService: validates a request, gets the generator from the
-// ModelCache, runs it on the calling thread and encodes the images.
-// Thread-safe; the queue and cache must outlive it.
+// ModelCache, runs it on the calling thread and encodes the images; every
+// request is recorded in `metrics`. Thread-safe; the queue, cache and
+// metrics must outlive it.
 class SamplingService final : public v1::SamplingService::Service {
  public:
-  SamplingService(JobQueue* queue, ModelCache* cache, const SamplingOptions& options)
-      : queue_(queue), cache_(cache), options_(options) {}
+  SamplingService(JobQueue* queue, ModelCache* cache, SampleMetrics* metrics,
+                  const SamplingOptions& options)
+      : queue_(queue), cache_(cache), metrics_(metrics), options_(options) {}
 
   grpc::Status Sample(grpc::ServerContext* context, const v1::SampleRequest* request,
                       v1::SampleResponse* response) override;
@@ -30,6 +33,10 @@ class SamplingService final : public v1::SamplingService::Service {
                           v1::ListModelsResponse* response) override;
 
  private:
+  grpc::Status DoSample(grpc::ServerContext* context, const v1::SampleRequest* request,
+                        v1::SampleResponse* response);
+  grpc::Status DoInterpolate(grpc::ServerContext* context, const v1::InterpolateRequest* request,
+                             v1::SampleResponse* response);
   // Resolves model and step to a loaded generator (NOT_FOUND for an unknown
   // job, FAILED_PRECONDITION before its first checkpoint).
   grpc::Status Resolve(const std::string& model, int64_t step,
@@ -42,6 +49,7 @@ class SamplingService final : public v1::SamplingService::Service {
 
   JobQueue* const queue_;
   ModelCache* const cache_;
+  SampleMetrics* const metrics_;
   const SamplingOptions options_;
 };
 

@@ -10,7 +10,8 @@
 
 namespace dcgan::testing {
 
-// Starts `argv` with stdout and stderr appended to `log_path`; returns its pid.
+// Starts `argv` (argv[0] looked up in $PATH unless it has a slash) with
+// stdout and stderr appended to `log_path`; returns its pid.
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path);
 
 // Waits up to `timeout` for `pid` to exit; returns its exit code, 128 + signal

@@ -24,11 +24,15 @@ ServerProcess::~ServerProcess() {
 bool ServerProcess::Start() {
   std::filesystem::create_directories(state_dir_);
   const std::string port_file = state_dir_ + "/port";
+  const std::string metrics_port_file = state_dir_ + "/metrics-port";
   std::filesystem::remove(port_file);
+  std::filesystem::remove(metrics_port_file);
   std::vector<std::string> argv = {ServerBinary(),
                                    "--listen=127.0.0.1:0",
                                    "--state_dir=" + state_dir_,
                                    "--port_file=" + port_file,
+                                   "--metrics_listen=127.0.0.1:0",
+                                   "--metrics_port_file=" + metrics_port_file,
                                    "--log_calls",
                                    "--drain_seconds=20"};
   argv.insert(argv.end(), extra_flags_.begin(), extra_flags_.end());
@@ -37,9 +41,14 @@ bool ServerProcess::Start() {
   if (!WaitFor([&] { return std::filesystem::exists(port_file); }, std::chrono::seconds(60))) {
     return false;
   }
-  std::string port = ReadFileOrEmpty(port_file);
-  while (!port.empty() && (port.back() == '\n')) port.pop_back();
-  address_ = "127.0.0.1:" + port;
+  // The metrics port file is written before the gRPC one.
+  auto read_port = [](const std::string& path) {
+    std::string port = ReadFileOrEmpty(path);
+    while (!port.empty() && port.back() == '\n') port.pop_back();
+    return port;
+  };
+  address_ = "127.0.0.1:" + read_port(port_file);
+  metrics_address_ = "127.0.0.1:" + read_port(metrics_port_file);
   return WaitFor([&] { return Ctl({"health"}).exit_code == 0; }, std::chrono::seconds(30));
 }
 

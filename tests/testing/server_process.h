@@ -21,6 +21,8 @@ class ServerProcess {
   int WaitForExit();  // exit code; -1 on timeout
 
   const std::string& address() const { return address_; }
+  // host:port of its Prometheus endpoint (/metrics).
+  const std::string& metrics_address() const { return metrics_address_; }
   std::string log() const;
   const std::string& state_dir() const { return state_dir_; }
 
@@ -35,6 +37,7 @@ class ServerProcess {
   std::string state_dir_;
   std::vector<std::string> extra_flags_;
   std::string address_;
+  std::string metrics_address_;
   pid_t pid_ = -1;
 };
 
