@@ -45,6 +45,11 @@ ABSL_FLAG(int, max_queued_jobs, 1000, "queued jobs beyond which CreateJob is RES
 ABSL_FLAG(int, torch_threads, 0, "LibTorch intra-op threads (0: one per CPU)");
 ABSL_FLAG(int, max_samples_per_request, 256, "images per Sample or Interpolate call");
 ABSL_FLAG(int, max_message_bytes, 64 << 20, "largest gRPC message received or sent, bytes");
+ABSL_FLAG(bool, batching, true,
+          "merge concurrent Sample/Interpolate calls for the same model into one forward pass");
+ABSL_FLAG(int, max_batch_size, 64, "latents per batched forward pass (larger requests are split)");
+ABSL_FLAG(int, max_queue_delay_us, 2000,
+          "longest a batch's oldest request waits for others to join, microseconds");
 ABSL_FLAG(int, model_cache_size, 8, "loaded generators kept in memory (LRU)");
 ABSL_FLAG(int, keep_last_checkpoints, 5, "checkpoints kept per job (older ones are deleted)");
 ABSL_FLAG(int, drain_seconds, 30, "on SIGTERM/SIGINT, how long calls in flight may take to finish");
@@ -123,7 +128,17 @@ int main(int argc, char** argv) {
   sampling_options.max_samples_per_request = absl::GetFlag(FLAGS_max_samples_per_request);
   sampling_options.max_response_bytes = absl::GetFlag(FLAGS_max_message_bytes) - (64 << 10);
   dcgan::TrainingService training(&queue);
-  dcgan::SamplingService sampling(&queue, &cache, &sample_metrics, sampling_options);
+  std::unique_ptr<dcgan::SampleBatcher> batcher;
+  if (absl::GetFlag(FLAGS_batching)) {
+    dcgan::SampleBatcherOptions batcher_options;
+    batcher_options.max_batch_size = std::max(1, absl::GetFlag(FLAGS_max_batch_size));
+    batcher_options.max_queue_delay = absl::Microseconds(absl::GetFlag(FLAGS_max_queue_delay_us));
+    batcher_options.on_forward_pass = [&sample_metrics](int64_t batch_size) {
+      sample_metrics.RecordForwardPass(batch_size);
+    };
+    batcher = std::make_unique<dcgan::SampleBatcher>(std::move(batcher_options));
+  }
+  dcgan::SamplingService sampling(&queue, &cache, batcher.get(), &sample_metrics, sampling_options);
 
   std::unique_ptr<prometheus::Exposer> exposer;
   const auto process_collector = std::make_shared<dcgan::ProcessCollector>();

@@ -55,6 +55,10 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
+SampleBatcher::Arrival SamplingService::Arrive() {
+  return batcher_ != nullptr ? batcher_->Arrive() : SampleBatcher::Arrival();
+}
+
 grpc::Status SamplingService::CheckCount(const char* field, int64_t count) const {
   if (count < 1) return InvalidArgument(absl::StrCat(field, " must be at least 1, got ", count));
   if (count > options_.max_samples_per_request) {
@@ -87,10 +91,11 @@ grpc::Status SamplingService::Resolve(const std::string& model, int64_t step,
   return grpc::Status::OK;
 }
 
-grpc::Status SamplingService::Render(grpc::ServerContext* context, const LoadedGenerator& generator,
+grpc::Status SamplingService::Render(grpc::ServerContext* context,
+                                     const std::shared_ptr<const LoadedGenerator>& generator,
                                      const torch::Tensor& latents, v1::Format format,
-                                     v1::SampleResponse* response) {
-  const JobSpec& spec = generator.spec();
+                                     SampleBatcher::Arrival arrival, v1::SampleResponse* response) {
+  const JobSpec& spec = generator->spec();
   const int64_t n = latents.size(0);
   const int64_t raw_bytes = n * spec.channels * spec.image_size * spec.image_size * 4;
   if (raw_bytes > options_.max_response_bytes) {
@@ -101,10 +106,16 @@ grpc::Status SamplingService::Render(grpc::ServerContext* context, const LoadedG
   if (context->IsCancelled() || std::chrono::system_clock::now() > context->deadline()) {
     return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed before sampling");
   }
-  metrics_->RecordForwardPass(n);
-  absl::StatusOr<torch::Tensor> images = generator.Generate(latents);
+  absl::StatusOr<torch::Tensor> images;
+  if (batcher_ != nullptr) {
+    images = batcher_->Generate(std::move(arrival), generator, latents,
+                                absl::FromChrono(context->deadline()));
+  } else {
+    metrics_->RecordForwardPass(n);
+    images = generator->Generate(latents);
+  }
   if (!images.ok()) return ToGrpcStatus(images.status());
-  response->set_checkpoint_step(generator.step());
+  response->set_checkpoint_step(generator->step());
   for (int64_t d : images->sizes()) response->add_shape(d);
   if (format == v1::RAW_FLOAT32) {
     const torch::Tensor contiguous = images->contiguous();
@@ -133,7 +144,7 @@ grpc::Status SamplingService::Render(grpc::ServerContext* context, const LoadedG
 grpc::Status SamplingService::Sample(grpc::ServerContext* context, const v1::SampleRequest* request,
                                      v1::SampleResponse* response) {
   const auto start = std::chrono::steady_clock::now();
-  grpc::Status status = DoSample(context, request, response);
+  grpc::Status status = DoSample(context, request, Arrive(), response);
   metrics_->RecordRequest(SampleMethod::kSample, status.error_code(), ImagesIn(*response, status),
                           SecondsSince(start));
   return status;
@@ -143,7 +154,7 @@ grpc::Status SamplingService::Interpolate(grpc::ServerContext* context,
                                           const v1::InterpolateRequest* request,
                                           v1::SampleResponse* response) {
   const auto start = std::chrono::steady_clock::now();
-  grpc::Status status = DoInterpolate(context, request, response);
+  grpc::Status status = DoInterpolate(context, request, Arrive(), response);
   metrics_->RecordRequest(SampleMethod::kInterpolate, status.error_code(),
                           ImagesIn(*response, status), SecondsSince(start));
   return status;
@@ -151,6 +162,7 @@ grpc::Status SamplingService::Interpolate(grpc::ServerContext* context,
 
 grpc::Status SamplingService::DoSample(grpc::ServerContext* context,
                                        const v1::SampleRequest* request,
+                                       SampleBatcher::Arrival arrival,
                                        v1::SampleResponse* response) {
   if (grpc::Status s = CheckFormat(request->format()); !s.ok()) return s;
   const bool explicit_latents = request->latents_size() > 0;
@@ -175,11 +187,12 @@ grpc::Status SamplingService::DoSample(grpc::ServerContext* context,
   }
   response->set_model(request->model());
   response->set_seed(request->seed());
-  return Render(context, *generator, latents, request->format(), response);
+  return Render(context, generator, latents, request->format(), std::move(arrival), response);
 }
 
 grpc::Status SamplingService::DoInterpolate(grpc::ServerContext* context,
                                             const v1::InterpolateRequest* request,
+                                            SampleBatcher::Arrival arrival,
                                             v1::SampleResponse* response) {
   if (grpc::Status s = CheckFormat(request->format()); !s.ok()) return s;
   if (!v1::InterpolateRequest::Method_IsValid(request->method())) {
@@ -215,8 +228,8 @@ grpc::Status SamplingService::DoInterpolate(grpc::ServerContext* context,
   }
   const bool spherical = request->method() == v1::InterpolateRequest::SPHERICAL;
   response->set_model(request->model());
-  return Render(context, *generator, InterpolateLatents(from, to, steps, spherical),
-                request->format(), response);
+  return Render(context, generator, InterpolateLatents(from, to, steps, spherical),
+                request->format(), std::move(arrival), response);
 }
 
 grpc::Status SamplingService::ListModels(grpc::ServerContext*, const v1::ListModelsRequest*,
