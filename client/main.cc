@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "client/progress_bar.h"
+#include "client/sample_load.h"
 #include "dcgan/v1/sampling_service.grpc.pb.h"
 #include "dcgan/v1/training_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -51,7 +52,7 @@ ABSL_FLAG(bool, watch, false, "train: watch the job until it ends");
 ABSL_FLAG(std::string, state, "", "jobs: only QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED");
 ABSL_FLAG(int, page_size, 50, "jobs: jobs per page");
 // sample, interpolate
-ABSL_FLAG(int, count, 16, "sample: images");
+ABSL_FLAG(int, count, 0, "sample: images (default 16); bench sample: images per call (default 1)");
 ABSL_FLAG(int64_t, checkpoint_step, 0, "sample, interpolate: checkpoint (0: newest)");
 ABSL_FLAG(std::string, out, "", "sample, interpolate: write one grid PNG here");
 ABSL_FLAG(std::string, out_dir, "", "sample, interpolate: write one PNG per image here");
@@ -59,6 +60,11 @@ ABSL_FLAG(uint64_t, seed_from, 0, "interpolate: start seed");
 ABSL_FLAG(uint64_t, seed_to, 1, "interpolate: end seed");
 ABSL_FLAG(int, steps, 8, "interpolate: images along the walk");
 ABSL_FLAG(std::string, method, "spherical", "interpolate: linear or spherical");
+
+ABSL_FLAG(std::string, model, "", "bench sample: the model (job id) to sample");
+ABSL_FLAG(int, concurrency, 1, "bench sample: Sample calls kept in flight");
+ABSL_FLAG(double, duration, 10, "bench sample: seconds to keep issuing calls");
+ABSL_FLAG(std::string, format, "png", "bench sample: png, grid or raw");
 
 namespace dcgan {
 namespace {
@@ -82,6 +88,8 @@ commands:
   interpolate ID [--seed_from 0 --seed_to 1 --steps 8 --method spherical] (--out | --out-dir)
   models                                                   jobs with checkpoints
   health                                                   the server's health
+  bench sample --model ID [--concurrency 1 --duration 10 --count 1 --format png]
+                 load generator: requests/s, images/s, latency percentiles, errors
 
 global: --server HOST:PORT (or $DCGAN_SERVER), --timeout SECONDS, --json
 exit codes: 0 ok, 1 server error, 2 usage, 3 job failed, 4 job cancelled
@@ -336,7 +344,8 @@ int Sample(Clients& c, const std::string& id) {
   if (!CheckOutputFlags()) return kUsage;
   v1::SampleRequest request;
   request.set_model(id);
-  request.set_count(absl::GetFlag(FLAGS_count));
+  const int count = absl::GetFlag(FLAGS_count);
+  request.set_count(count == 0 ? 16 : count);
   request.set_seed(absl::GetFlag(FLAGS_seed));
   request.set_checkpoint_step(absl::GetFlag(FLAGS_checkpoint_step));
   request.set_format(OutputFormat());
@@ -408,6 +417,28 @@ int Health(Clients& c) {
   return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? kOk : kRpcError;
 }
 
+int BenchSample(const std::shared_ptr<grpc::Channel>& channel) {
+  SampleLoadOptions options;
+  options.model = absl::GetFlag(FLAGS_model);
+  options.count = absl::GetFlag(FLAGS_count) == 0 ? 1 : absl::GetFlag(FLAGS_count);
+  options.concurrency = absl::GetFlag(FLAGS_concurrency);
+  options.duration = std::chrono::milliseconds(int64_t(absl::GetFlag(FLAGS_duration) * 1000));
+  options.timeout = std::chrono::milliseconds(int64_t(absl::GetFlag(FLAGS_timeout) * 1000));
+  options.first_seed = absl::GetFlag(FLAGS_seed);
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (options.model.empty() || options.count < 1 || options.concurrency < 1 ||
+      options.duration.count() <= 0 || (format != "png" && format != "grid" && format != "raw")) {
+    std::cerr << "dcganctl: bench sample needs --model ID, and --count, --concurrency and "
+                 "--duration above 0, --format png, grid or raw\n";
+    return kUsage;
+  }
+  options.format = format == "png" ? v1::PNG : format == "grid" ? v1::PNG_GRID : v1::RAW_FLOAT32;
+  const SampleLoadReport report = RunSampleLoad(channel, options);
+  std::cout << (absl::GetFlag(FLAGS_json) ? ReportJson(report, options)
+                                          : ReportText(report, options));
+  return report.errors.empty() && report.ok > 0 ? kOk : kRpcError;
+}
+
 int Run(const std::vector<std::string>& args) {
   if (args.empty()) {
     std::cerr << kUsageText;
@@ -427,6 +458,13 @@ int Run(const std::vector<std::string>& args) {
     }
     return &args[1];
   };
+  if (command == "bench") {
+    if (args.size() != 2 || args[1] != "sample") {
+      std::cerr << "dcganctl: bench takes one target: sample\n" << kUsageText;
+      return kUsage;
+    }
+    return BenchSample(channel);
+  }
   if (command == "train") return Train(c);
   if (command == "jobs") return Jobs(c);
   if (command == "models") return Models(c);

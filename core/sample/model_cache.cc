@@ -25,16 +25,28 @@ absl::StatusOr<std::shared_ptr<const LoadedGenerator>> ModelCache::Get(const std
   const Key key(model, step);
   {
     absl::MutexLock lock(&mu_);
-    auto it = entries_.find(key);
-    if (it != entries_.end()) {
-      ++stats_.hits;
-      lru_.splice(lru_.begin(), lru_, it->second.lru);
-      return it->second.generator;
+    while (true) {
+      auto it = entries_.find(key);
+      if (it != entries_.end()) {
+        ++stats_.hits;
+        lru_.splice(lru_.begin(), lru_, it->second.lru);
+        return it->second.generator;
+      }
+      if (loading_.count(key) == 0) break;
+      // Another call is loading it: wait for that one load rather than
+      // have a burst of requests each read and build the same checkpoint.
+      auto loaded_elsewhere = [this, &key]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+        return loading_.count(key) == 0;
+      };
+      mu_.Await(absl::Condition(&loaded_elsewhere));
     }
     ++stats_.misses;
+    loading_.insert(key);
   }
   absl::StatusOr<std::shared_ptr<const LoadedGenerator>> loaded =
       LoadedGenerator::Load(CheckpointDir(job_dir, step));
+  absl::MutexLock lock(&mu_);
+  loading_.erase(key);
   if (!loaded.ok()) {
     if (loaded.status().code() == absl::StatusCode::kNotFound) {
       // Retention deleted it between the listing and the load.
@@ -43,9 +55,6 @@ absl::StatusOr<std::shared_ptr<const LoadedGenerator>> ModelCache::Get(const std
     }
     return loaded.status();
   }
-  absl::MutexLock lock(&mu_);
-  auto it = entries_.find(key);
-  if (it != entries_.end()) return it->second.generator;  // another call loaded it meanwhile
   lru_.push_front(key);
   entries_[key] = Entry{*loaded, lru_.begin()};
   while (int(entries_.size()) > capacity_) {

@@ -5,6 +5,7 @@
 #include <list>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -20,7 +21,9 @@ namespace dcgan {
 //
 // Step 0 means "the newest checkpoint": the folder is listed on every call
 // (a readdir), so a checkpoint written after start is served without a
-// restart. A new checkpoint is loaded outside the lock and then inserted;
+// restart. A new checkpoint is loaded outside the lock, once: concurrent
+// calls for the same one wait for that load and count as hits; calls for
+// other checkpoints are not held up. Then it is inserted;
 // calls in flight keep the generator they got alive (shared_ptr), so nothing
 // is ever unloaded under a running forward pass. Thread-safe.
 class ModelCache {
@@ -55,6 +58,7 @@ class ModelCache {
   mutable absl::Mutex mu_;
   std::map<Key, Entry> entries_ ABSL_GUARDED_BY(mu_);
   std::list<Key> lru_ ABSL_GUARDED_BY(mu_);  // front: most recently used
+  std::set<Key> loading_ ABSL_GUARDED_BY(mu_);
   Stats stats_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -44,7 +44,7 @@ SampleBatcher::~SampleBatcher() {
       }
     }
     queue_.clear();
-    queued_rows_.clear();
+    queued_.clear();
   }
   for (std::thread& worker : workers_) worker.join();
 }
@@ -84,7 +84,9 @@ absl::StatusOr<torch::Tensor> SampleBatcher::Generate(
   }
   request->parts.resize(size_t(index));
   request->remaining = index;
-  queued_rows_[request->generator.get()] += rows;
+  Queued& queued = queued_[request->generator.get()];
+  queued.rows += rows;
+  queued.pieces += index;
 
   mu_.AwaitWithDeadline(absl::Condition(&request->done), deadline);
   if (!request->done) {
@@ -101,8 +103,9 @@ absl::StatusOr<torch::Tensor> SampleBatcher::Generate(
 bool SampleBatcher::NextBatch(std::vector<Piece>* batch) {
   const int64_t max = std::max(1, options_.max_batch_size);
   auto drop = [this](const Piece& piece) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    auto rows = queued_rows_.find(piece.request->generator.get());
-    if ((rows->second -= piece.count) == 0) queued_rows_.erase(rows);
+    auto queued = queued_.find(piece.request->generator.get());
+    queued->second.rows -= piece.count;
+    if (--queued->second.pieces == 0) queued_.erase(queued);
   };
   // Fails a request whose deadline has passed, so it costs no forward pass.
   auto expired = [](const Piece& piece, absl::Time now) {
@@ -128,8 +131,10 @@ bool SampleBatcher::NextBatch(std::vector<Piece>* batch) {
     const std::shared_ptr<Request> oldest = queue_.front().request;
     const LoadedGenerator* generator = oldest->generator.get();
     auto closes = [this, generator, max]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-      auto rows = queued_rows_.find(generator);
-      return stopping_ || arriving_ == 0 || (rows != queued_rows_.end() && rows->second >= max);
+      auto queued = queued_.find(generator);
+      if (stopping_ || queued == queued_.end()) return true;
+      return queued->second.rows >= max ||
+             (arriving_ == 0 && queued->second.pieces >= last_batch_pieces_);
     };
     mu_.AwaitWithDeadline(absl::Condition(&closes), oldest->queued_at + options_.max_queue_delay);
     if (stopping_) return false;
@@ -152,7 +157,10 @@ bool SampleBatcher::NextBatch(std::vector<Piece>* batch) {
       batch->push_back(std::move(piece));
     }
     queue_ = std::move(rest);
-    if (!batch->empty()) return true;
+    if (!batch->empty()) {
+      last_batch_pieces_ = int64_t(batch->size());
+      return true;
+    }
   }
 }
 

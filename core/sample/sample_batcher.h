@@ -36,10 +36,12 @@ struct SampleBatcherOptions {
 // are merged into one pass of up to max_batch_size latents.
 //
 // When a batch closes: once it is full; once max_queue_delay has passed
-// since its oldest request was queued; or at once when no other caller is
-// between Arrive() and Generate(), that is, when nobody could join it. So a
-// lone request never waits for company that is not coming, and under load
-// requests pile up behind the running pass and go together.
+// since its oldest request was queued; or as soon as no caller is between
+// Arrive() and Generate() and the batch holds as many requests as the
+// previous one did. Closed-loop clients come back in the numbers they were
+// served in, so a lone client never waits for company that is not coming
+// (its batches are of one), while 64 clients whose answers went out together
+// are waited for (up to the delay) and go together again.
 //
 // Deadlines are kept inside the queue: a request whose deadline passes
 // before its pass starts returns DEADLINE_EXCEEDED and costs no forward pass.
@@ -99,8 +101,13 @@ class SampleBatcher {
 
   absl::Mutex mu_;
   std::deque<Piece> queue_ ABSL_GUARDED_BY(mu_);
-  // Queued rows per generator, to tell when a batch is full.
-  std::map<const LoadedGenerator*, int64_t> queued_rows_ ABSL_GUARDED_BY(mu_);
+  struct Queued {
+    int64_t rows = 0;
+    int64_t pieces = 0;
+  };
+  // What is queued per generator, to tell when a batch may close.
+  std::map<const LoadedGenerator*, Queued> queued_ ABSL_GUARDED_BY(mu_);
+  int64_t last_batch_pieces_ ABSL_GUARDED_BY(mu_) = 1;
   int arriving_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> workers_;
