@@ -76,16 +76,19 @@ grpc::Status SamplingService::Resolve(const std::string& model, int64_t step,
     return InvalidArgument(
         absl::StrCat("checkpoint_step must be 0 (newest) or a checkpoint's step, got ", step));
   }
-  absl::StatusOr<JobRecord> job = queue_->Get(model);
-  if (!job.ok()) {
+  // The checkpoint folder is named by the job id, so a model with a
+  // checkpoint is a job: the job store is asked only when there is none, to
+  // tell an unknown model from one still before its first checkpoint.
+  absl::StatusOr<std::shared_ptr<const LoadedGenerator>> loaded = cache_->Get(model, step);
+  if (loaded.status().code() == absl::StatusCode::kFailedPrecondition) {
+    absl::StatusOr<JobRecord> job = queue_->Get(model);
     if (job.status().code() == absl::StatusCode::kNotFound) {
       return grpc::Status(
           grpc::StatusCode::NOT_FOUND,
           absl::StrCat("no model \"", model, "\": models are job ids (ListModels)"));
     }
-    return ToGrpcStatus(job.status());
+    if (!job.ok()) return ToGrpcStatus(job.status());
   }
-  absl::StatusOr<std::shared_ptr<const LoadedGenerator>> loaded = cache_->Get(model, step);
   if (!loaded.ok()) return ToGrpcStatus(loaded.status());
   *generator = *loaded;
   return grpc::Status::OK;
@@ -106,37 +109,54 @@ grpc::Status SamplingService::Render(grpc::ServerContext* context,
   if (context->IsCancelled() || std::chrono::system_clock::now() > context->deadline()) {
     return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed before sampling");
   }
-  absl::StatusOr<torch::Tensor> images;
-  if (batcher_ != nullptr) {
-    images = batcher_->Generate(std::move(arrival), generator, latents,
-                                absl::FromChrono(context->deadline()));
-  } else {
-    metrics_->RecordForwardPass(n);
-    images = generator->Generate(latents);
-  }
-  if (!images.ok()) return ToGrpcStatus(images.status());
+  absl::StatusOr<SampledImages> sampled = batcher_->Generate(std::move(arrival), generator, latents,
+                                                             absl::FromChrono(context->deadline()));
+  if (!sampled.ok()) return ToGrpcStatus(sampled.status());
   response->set_checkpoint_step(generator->step());
-  for (int64_t d : images->sizes()) response->add_shape(d);
+  response->add_shape(n);
+  response->add_shape(spec.channels);
+  response->add_shape(spec.image_size);
+  response->add_shape(spec.image_size);
   if (format == v1::RAW_FLOAT32) {
-    const torch::Tensor contiguous = images->contiguous();
-    response->set_raw(contiguous.data_ptr<float>(), size_t(contiguous.numel()) * sizeof(float));
+    std::string* raw = response->mutable_raw();
+    raw->reserve(size_t(raw_bytes));
+    for (const torch::Tensor& part : sampled->images) {
+      const torch::Tensor contiguous = part.contiguous();  // a view already, for whole batches
+      raw->append(reinterpret_cast<const char*>(contiguous.data_ptr<float>()),
+                  size_t(contiguous.numel()) * sizeof(float));
+    }
     return grpc::Status::OK;
   }
-  std::vector<Image> decoded = TensorToImages(*images);
+  const int size = spec.image_size, channels = spec.channels;
+  const size_t image_bytes = size_t(size) * size * channels;
   if (format == v1::PNG_GRID) {
-    absl::StatusOr<std::string> grid = EncodeGridPng(decoded);
+    std::vector<Image> tiles;
+    for (const torch::Tensor& part : sampled->pixels) {
+      const uint8_t* data = part.data_ptr<uint8_t>();
+      for (int64_t i = 0; i < part.size(0); ++i) {
+        Image image(size, size, channels);
+        std::copy_n(data + i * image_bytes, image_bytes, image.pixels.begin());
+        tiles.push_back(std::move(image));
+      }
+    }
+    absl::StatusOr<std::string> grid = EncodeGridPng(tiles);
     if (!grid.ok()) return ToGrpcStatus(grid.status());
     response->set_grid_png(*std::move(grid));
     return grpc::Status::OK;
   }
-  for (const Image& image : decoded) {
-    absl::StatusOr<std::string> png = EncodePng(image);
-    if (!png.ok()) return ToGrpcStatus(png.status());
-    v1::Image* out = response->add_images();
-    out->set_png(*std::move(png));
-    out->set_width(image.width);
-    out->set_height(image.height);
-    out->set_channels(image.channels);
+  // PNG encoding runs here, on the call's own thread: concurrent calls
+  // encode in parallel while the batcher's worker runs the next pass.
+  for (const torch::Tensor& part : sampled->pixels) {
+    const uint8_t* data = part.data_ptr<uint8_t>();
+    for (int64_t i = 0; i < part.size(0); ++i) {
+      absl::StatusOr<std::string> png = EncodePng(size, size, channels, data + i * image_bytes);
+      if (!png.ok()) return ToGrpcStatus(png.status());
+      v1::Image* out = response->add_images();
+      out->set_png(*std::move(png));
+      out->set_width(size);
+      out->set_height(size);
+      out->set_channels(channels);
+    }
   }
   return grpc::Status::OK;
 }

@@ -18,8 +18,8 @@ struct SamplingOptions {
 
 // dcgan.v1.SamplingService: validates a request, gets the generator from the
 // ModelCache, runs it through the SampleBatcher (merged with concurrent
-// requests; on the calling thread if `batcher` is null) and encodes the
-// images on the calling thread; every request is recorded in `metrics`.
+// requests unless batching is off) and encodes the images on the calling
+// thread; every request is recorded in `metrics`.
 // Thread-safe; the queue, cache, batcher and metrics must outlive it.
 class SamplingService final : public v1::SamplingService::Service {
  public:

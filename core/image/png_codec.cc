@@ -14,26 +14,29 @@ png_uint_32 FormatFor(int channels) { return channels == 1 ? PNG_FORMAT_GRAY : P
 }  // namespace
 
 absl::StatusOr<std::string> EncodePng(const Image& image) {
-  if (image.channels != 1 && image.channels != 3) {
-    return absl::InvalidArgumentError(absl::StrCat("PNG: unsupported channels ", image.channels));
-  }
   if (image.width <= 0 || image.height <= 0 ||
       image.pixels.size() != size_t(image.width) * image.height * image.channels) {
     return absl::InvalidArgumentError("PNG: image size does not match its pixels");
   }
+  return EncodePng(image.width, image.height, image.channels, image.pixels.data());
+}
+
+absl::StatusOr<std::string> EncodePng(int width, int height, int channels, const uint8_t* pixels) {
+  if (channels != 1 && channels != 3) {
+    return absl::InvalidArgumentError(absl::StrCat("PNG: unsupported channels ", channels));
+  }
+  if (width <= 0 || height <= 0) return absl::InvalidArgumentError("PNG: empty image");
   png_image png;
   std::memset(&png, 0, sizeof(png));
   png.version = PNG_IMAGE_VERSION;
-  png.width = static_cast<png_uint_32>(image.width);
-  png.height = static_cast<png_uint_32>(image.height);
-  png.format = FormatFor(image.channels);
-  png_alloc_size_t size = 0;
-  // First call sizes the buffer, second fills it.
-  if (!png_image_write_to_memory(&png, nullptr, &size, 0, image.pixels.data(), 0, nullptr)) {
-    return absl::InternalError(absl::StrCat("PNG encode failed: ", png.message));
-  }
+  png.width = static_cast<png_uint_32>(width);
+  png.height = static_cast<png_uint_32>(height);
+  png.format = FormatFor(channels);
+  // One pass into a buffer of the worst-case size (compressing twice, once
+  // to size the buffer, doubled the cost of small images).
+  png_alloc_size_t size = PNG_IMAGE_PNG_SIZE_MAX(png);
   std::string out(size, '\0');
-  if (!png_image_write_to_memory(&png, out.data(), &size, 0, image.pixels.data(), 0, nullptr)) {
+  if (!png_image_write_to_memory(&png, out.data(), &size, 0, pixels, 0, nullptr)) {
     return absl::InternalError(absl::StrCat("PNG encode failed: ", png.message));
   }
   out.resize(size);

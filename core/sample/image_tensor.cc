@@ -21,15 +21,19 @@ torch::Tensor LatentsForSeed(uint64_t seed, int64_t count, int64_t latent_dim) {
   return latents;
 }
 
+torch::Tensor ToPixels(const torch::Tensor& images) {
+  return images.detach()
+      .add(1.0)
+      .mul_(127.5)
+      .round_()
+      .clamp_(0, 255)
+      .to(torch::kUInt8)
+      .permute({0, 2, 3, 1})  // NCHW -> NHWC
+      .contiguous();
+}
+
 std::vector<Image> TensorToImages(const torch::Tensor& images) {
-  const torch::Tensor bytes = images.detach()
-                                  .add(1.0)
-                                  .mul_(127.5)
-                                  .round_()
-                                  .clamp_(0, 255)
-                                  .to(torch::kUInt8)
-                                  .permute({0, 2, 3, 1})  // NCHW -> NHWC
-                                  .contiguous();
+  const torch::Tensor bytes = ToPixels(images);
   const int64_t n = bytes.size(0);
   const int h = int(bytes.size(1)), w = int(bytes.size(2)), c = int(bytes.size(3));
   std::vector<Image> out;

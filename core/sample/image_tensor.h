@@ -17,8 +17,12 @@ namespace dcgan {
 // requests can be split or merged without changing any image.
 torch::Tensor LatentsForSeed(uint64_t seed, int64_t count, int64_t latent_dim);
 
-// Converts generator output [N, C, H, W] in [-1, 1] to 8-bit images
-// (x -> round((x + 1) * 127.5), clamped).
+// Generator output [N, C, H, W] in [-1, 1] -> 8-bit pixels [N, H, W, C],
+// contiguous (x -> round((x + 1) * 127.5), clamped): image i's bytes are
+// the i-th H*W*C run, ready for a PNG encoder.
+torch::Tensor ToPixels(const torch::Tensor& images);
+
+// ToPixels, copied out into one Image per picture.
 std::vector<Image> TensorToImages(const torch::Tensor& images);
 
 // One PNG of the images tiled in a near-square grid with 2-pixel gaps.

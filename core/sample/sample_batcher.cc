@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "core/sample/image_tensor.h"
 
 namespace dcgan {
 
@@ -13,8 +14,8 @@ struct SampleBatcher::Request {
   torch::Tensor latents;
   absl::Time deadline;
   absl::Time queued_at;
-  std::vector<torch::Tensor> parts;  // images of each piece, once run
-  int remaining = 0;                 // pieces not yet run
+  SampledImages parts;  // slot i: piece i's images, once run
+  int remaining = 0;    // pieces not yet run
   absl::Status status;
   bool done = false;       // parts complete, or status set
   bool abandoned = false;  // the caller stopped waiting: skip its pieces
@@ -55,11 +56,11 @@ SampleBatcher::Arrival SampleBatcher::Arrive() {
   return Arrival(this);
 }
 
-absl::StatusOr<torch::Tensor> SampleBatcher::Generate(
+absl::StatusOr<SampledImages> SampleBatcher::Generate(
     Arrival arrival, std::shared_ptr<const LoadedGenerator> generator, const torch::Tensor& latents,
     absl::Time deadline) {
   const int64_t rows = latents.dim() == 2 ? latents.size(0) : 0;
-  if (rows == 0) return generator->Generate(latents);  // its own error for a bad shape
+  if (rows == 0) return absl::InvalidArgumentError("no latent vectors to sample");
   auto request = std::make_shared<Request>();
   request->generator = std::move(generator);
   request->latents = latents.contiguous();
@@ -77,12 +78,13 @@ absl::StatusOr<torch::Tensor> SampleBatcher::Generate(
   if (request->queued_at >= deadline) {
     return absl::DeadlineExceededError("the deadline passed before sampling started");
   }
-  const int64_t max = std::max(1, options_.max_batch_size);
+  const int64_t max = options_.merge_requests ? std::max(1, options_.max_batch_size) : rows;
   int index = 0;
   for (int64_t begin = 0; begin < rows; begin += max, ++index) {
     queue_.push_back(Piece{request, begin, std::min(max, rows - begin), index});
   }
-  request->parts.resize(size_t(index));
+  request->parts.images.resize(size_t(index));
+  request->parts.pixels.resize(size_t(index));
   request->remaining = index;
   Queued& queued = queued_[request->generator.get()];
   queued.rows += rows;
@@ -95,9 +97,7 @@ absl::StatusOr<torch::Tensor> SampleBatcher::Generate(
         "the deadline passed while the request waited for the generator (", rows, " images)"));
   }
   if (!request->status.ok()) return request->status;
-  if (request->parts.size() == 1) return request->parts[0];
-  torch::InferenceMode inference;
-  return torch::cat(request->parts);
+  return std::move(request->parts);
 }
 
 bool SampleBatcher::NextBatch(std::vector<Piece>* batch) {
@@ -132,13 +132,20 @@ bool SampleBatcher::NextBatch(std::vector<Piece>* batch) {
     const LoadedGenerator* generator = oldest->generator.get();
     auto closes = [this, generator, max]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
       auto queued = queued_.find(generator);
-      if (stopping_ || queued == queued_.end()) return true;
+      if (stopping_ || queued == queued_.end() || !options_.merge_requests) return true;
       return queued->second.rows >= max ||
              (arriving_ == 0 && queued->second.pieces >= last_batch_pieces_);
     };
     mu_.AwaitWithDeadline(absl::Condition(&closes), oldest->queued_at + options_.max_queue_delay);
     if (stopping_) return false;
     if (queue_.empty() || queue_.front().request != oldest) continue;  // another worker took it
+    if (!options_.merge_requests) {
+      batch->assign(1, std::move(queue_.front()));
+      queue_.pop_front();
+      drop(batch->front());
+      last_batch_pieces_ = 1;
+      return true;
+    }
 
     // Oldest first; whole pieces only, so a piece keeps its place for the
     // next batch if it does not fit in this one.
@@ -172,6 +179,7 @@ void SampleBatcher::WorkerLoop() {
       if (!NextBatch(&batch)) return;
     }
     absl::StatusOr<torch::Tensor> images;
+    torch::Tensor pixels;
     {
       torch::InferenceMode inference;
       std::vector<torch::Tensor> slices;
@@ -182,14 +190,16 @@ void SampleBatcher::WorkerLoop() {
       }
       images = batch.front().request->generator->Generate(slices.size() == 1 ? slices[0]
                                                                              : torch::cat(slices));
+      if (images.ok()) pixels = ToPixels(*images);
       if (options_.on_forward_pass) options_.on_forward_pass(rows);
     }
-    Complete(batch, std::move(images));
+    Complete(batch, images, pixels);
   }
 }
 
 void SampleBatcher::Complete(const std::vector<Piece>& batch,
-                             absl::StatusOr<torch::Tensor> images) {
+                             const absl::StatusOr<torch::Tensor>& images,
+                             const torch::Tensor& pixels) {
   absl::MutexLock lock(&mu_);
   int64_t offset = 0;
   for (const Piece& piece : batch) {
@@ -202,7 +212,8 @@ void SampleBatcher::Complete(const std::vector<Piece>& batch,
       r.done = true;
       continue;
     }
-    r.parts[size_t(piece.index)] = images->narrow(0, begin, piece.count);
+    r.parts.images[size_t(piece.index)] = images->narrow(0, begin, piece.count);
+    r.parts.pixels[size_t(piece.index)] = pixels.narrow(0, begin, piece.count);
     if (--r.remaining == 0) r.done = true;
   }
 }

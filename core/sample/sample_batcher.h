@@ -19,11 +19,22 @@
 
 namespace dcgan {
 
+// A request's images, in order, as slices of the batches that made them
+// (views, no copies). Both forms are computed on the worker, once per batch,
+// so the callers' threads (gRPC's) never run torch kernels of their own.
+struct SampledImages {
+  std::vector<torch::Tensor> images;  // float [n_i, C, H, W] in [-1, 1]
+  std::vector<torch::Tensor> pixels;  // uint8 [n_i, H, W, C] (ToPixels), contiguous
+};
+
 struct SampleBatcherOptions {
   // Latents per generator forward pass; larger requests are split.
   int max_batch_size = 64;
   // How long a batch's oldest request may wait for others to join.
   absl::Duration max_queue_delay = absl::Milliseconds(2);
+  // false: every request runs alone, whole, in its own pass (batching off,
+  // for comparison); same threads, no merging, no splitting.
+  bool merge_requests = true;
   // Threads running forward passes. Each pass already uses every torch
   // intra-op thread, so more than one only makes passes contend.
   int workers = 1;
@@ -73,10 +84,10 @@ class SampleBatcher {
   };
   Arrival Arrive();
 
-  // latents [N, latent_dim] -> images [N, C, H, W], like
-  // generator->Generate(latents), but run in merged batches on the worker
-  // threads. Blocks until done or `deadline`.
-  absl::StatusOr<torch::Tensor> Generate(Arrival arrival,
+  // latents [N, latent_dim] -> the images of generator->Generate(latents),
+  // run in merged batches on the worker threads. Blocks until done or
+  // `deadline`.
+  absl::StatusOr<SampledImages> Generate(Arrival arrival,
                                          std::shared_ptr<const LoadedGenerator> generator,
                                          const torch::Tensor& latents, absl::Time deadline);
 
@@ -94,8 +105,8 @@ class SampleBatcher {
   // Takes the next batch off the queue (dropping expired requests), or
   // returns false on shutdown.
   bool NextBatch(std::vector<Piece>* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Complete(const std::vector<Piece>& batch, absl::StatusOr<torch::Tensor> images)
-      ABSL_LOCKS_EXCLUDED(mu_);
+  void Complete(const std::vector<Piece>& batch, const absl::StatusOr<torch::Tensor>& images,
+                const torch::Tensor& pixels) ABSL_LOCKS_EXCLUDED(mu_);
 
   const SampleBatcherOptions options_;
 

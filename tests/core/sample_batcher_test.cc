@@ -61,7 +61,7 @@ TEST_F(SampleBatcherTest, ConcurrentRequestsShareOnePassAndGiveTheUnbatchedBytes
   // All arrive first, so the batch waits for every one of them.
   std::vector<SampleBatcher::Arrival> arrivals;
   for (int i = 0; i < kRequests; ++i) arrivals.push_back(batcher.Arrive());
-  std::vector<absl::StatusOr<torch::Tensor>> results(kRequests);
+  std::vector<absl::StatusOr<SampledImages>> results(kRequests);
   std::vector<std::thread> threads;
   for (int i = 0; i < kRequests; ++i) {
     threads.emplace_back([&, i] {
@@ -74,7 +74,10 @@ TEST_F(SampleBatcherTest, ConcurrentRequestsShareOnePassAndGiveTheUnbatchedBytes
   EXPECT_THAT(passes(), ElementsAre(kRequests * 3));
   for (int i = 0; i < kRequests; ++i) {
     ASSERT_TRUE(results[i].ok()) << results[i].status();
-    EXPECT_TRUE(torch::equal(*results[i], Unbatched(LatentsForSeed(i, 3, 16)))) << i;
+    ASSERT_EQ(results[i]->images.size(), 1u);
+    const torch::Tensor unbatched = Unbatched(LatentsForSeed(i, 3, 16));
+    EXPECT_TRUE(torch::equal(results[i]->images[0], unbatched)) << i;
+    EXPECT_TRUE(torch::equal(results[i]->pixels[0], ToPixels(unbatched))) << i;
   }
 }
 
@@ -93,14 +96,15 @@ TEST_F(SampleBatcherTest, RequestsLargerThanTheMaximumAreSplit) {
   auto images = batcher.Generate(batcher.Arrive(), generator_, latents, kNoDeadline);
   ASSERT_TRUE(images.ok()) << images.status();
   EXPECT_THAT(passes(), ElementsAre(4, 4, 2));
-  EXPECT_TRUE(torch::equal(*images, Unbatched(latents)));
+  EXPECT_TRUE(torch::equal(torch::cat(images->images), Unbatched(latents)));
+  EXPECT_TRUE(torch::equal(torch::cat(images->pixels), ToPixels(Unbatched(latents))));
 }
 
 TEST_F(SampleBatcherTest, ExpiredRequestIsDroppedBeforeItsForwardPass) {
   SampleBatcher batcher(Options(64, absl::Milliseconds(400)));
   // A caller still on its way keeps the batch open for the full delay.
   SampleBatcher::Arrival latecomer = batcher.Arrive();
-  absl::StatusOr<torch::Tensor> patient, hurried;
+  absl::StatusOr<SampledImages> patient, hurried;
   std::thread a([&] {
     patient = batcher.Generate(batcher.Arrive(), generator_, LatentsForSeed(1, 3, 16), kNoDeadline);
   });
@@ -125,7 +129,7 @@ TEST_F(SampleBatcherTest, DifferentGeneratorsAreNeverMixed) {
   ASSERT_TRUE(other.ok());
   SampleBatcher batcher(Options(64, absl::Seconds(5)));
   SampleBatcher::Arrival first = batcher.Arrive(), second = batcher.Arrive();
-  absl::StatusOr<torch::Tensor> x, y;
+  absl::StatusOr<SampledImages> x, y;
   std::thread a([&] {
     x = batcher.Generate(std::move(first), generator_, LatentsForSeed(1, 3, 16), kNoDeadline);
   });
@@ -136,6 +140,25 @@ TEST_F(SampleBatcherTest, DifferentGeneratorsAreNeverMixed) {
   b.join();
   ASSERT_TRUE(x.ok() && y.ok());
   EXPECT_THAT(passes(), UnorderedElementsAre(3, 5));
+}
+
+TEST_F(SampleBatcherTest, WithoutMergingEachRequestRunsAloneAndWhole) {
+  SampleBatcherOptions options = Options(4, absl::Seconds(5));
+  options.merge_requests = false;
+  SampleBatcher batcher(std::move(options));
+  SampleBatcher::Arrival first = batcher.Arrive(), second = batcher.Arrive();
+  absl::StatusOr<SampledImages> x, y;
+  std::thread a([&] {
+    x = batcher.Generate(std::move(first), generator_, LatentsForSeed(1, 10, 16), kNoDeadline);
+  });
+  std::thread b([&] {
+    y = batcher.Generate(std::move(second), generator_, LatentsForSeed(2, 3, 16), kNoDeadline);
+  });
+  a.join();
+  b.join();
+  ASSERT_TRUE(x.ok() && y.ok());
+  EXPECT_THAT(passes(), UnorderedElementsAre(10, 3));
+  EXPECT_TRUE(torch::equal(x->images[0], Unbatched(LatentsForSeed(1, 10, 16))));
 }
 
 TEST_F(SampleBatcherTest, BadLatentsAreAnErrorNotACrash) {
