@@ -16,7 +16,7 @@ PACKAGES=(
   # Prometheus server and promtool, for the metrics end-to-end tests
   prometheus
   # storage and codecs
-  libsqlite3-dev libpng-dev libjpeg62-turbo-dev zlib1g-dev libssl-dev nlohmann-json3-dev
+  libsqlite3-dev libpq-dev postgresql libpng-dev libjpeg62-turbo-dev zlib1g-dev libssl-dev nlohmann-json3-dev
   # the built-in dataset
   dataset-fashion-mnist
 )

@@ -16,7 +16,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "core/jobs/job_queue.h"
-#include "core/jobs/sqlite_job_store.h"
+#include "core/jobs/open_job_store.h"
 #include "core/sample/model_cache.h"
 #include "core/train/torch_threads.h"
 #include "grpc/health/v1/health.pb.h"
@@ -35,6 +35,9 @@ ABSL_FLAG(std::string, listen, "0.0.0.0:50051",
           "gRPC address to listen on (host:port; port 0 picks one)");
 ABSL_FLAG(std::string, state_dir, "./var",
           "folder for the job store (jobs.db) and, by default, checkpoints");
+ABSL_FLAG(std::string, job_store, "",
+          "job store: empty for SQLite at <state_dir>/jobs.db, sqlite:PATH, or a PostgreSQL URI "
+          "(postgresql://user@host:5432/db) shared by replicas");
 ABSL_FLAG(std::string, checkpoint_dir, "",
           "checkpoint folder (default: <state_dir>/checkpoints); share it between replicas");
 ABSL_FLAG(std::string, data_root, ".", "root that image-folder:<path> datasets resolve under");
@@ -102,7 +105,7 @@ int main(int argc, char** argv) {
     std::cerr << "dcgan-server: cannot create " << checkpoint_dir << ": " << ec.message() << "\n";
     return 1;
   }
-  auto store = dcgan::SqliteJobStore::Open(state_dir + "/jobs.db");
+  auto store = dcgan::OpenJobStore(absl::GetFlag(FLAGS_job_store), state_dir);
   if (!store.ok()) {
     std::cerr << "dcgan-server: " << store.status().message() << "\n";
     return 1;

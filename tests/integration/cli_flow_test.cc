@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/image/png_codec.h"
+#include "tests/testing/postgres_server.h"
 #include "tests/testing/process.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
@@ -185,6 +186,37 @@ TEST_F(CliFlowTest, ErrorsPrintTheServersMessage) {
   EXPECT_EQ(server_.Ctl({"bogus"}).exit_code, 2);
   auto down = testing::Run({testing::CtlBinary(), "health", "--server=127.0.0.1:1", "--timeout=2"});
   EXPECT_EQ(down.exit_code, 1);
+}
+
+}  // namespace
+}  // namespace dcgan
+
+namespace dcgan {
+namespace {
+
+TEST(PostgresJobStoreFlowTest, ServerKeepsItsJobsInPostgres) {
+  testing::PostgresServer postgres;
+  ASSERT_EQ(postgres.error(), "");
+  const std::string url = postgres.NewDatabase();
+  ASSERT_FALSE(url.empty());
+  testing::TempDir dir;
+  {
+    ServerProcess server(dir.file("a"), {"--job_store=" + url});
+    ASSERT_TRUE(server.Start()) << server.log();
+    auto train = server.Ctl(
+        Concat({"train", "--job_id=pg", "--max_steps=10", "--checkpoint_every_steps=5", "--watch"},
+               kTinyJob));
+    ASSERT_EQ(train.exit_code, 0) << train.output << server.log();
+  }
+  // Another server, another state folder, the same database and checkpoints.
+  ServerProcess other(dir.file("b"),
+                      {"--job_store=" + url, "--checkpoint_dir=" + dir.file("a/checkpoints")});
+  ASSERT_TRUE(other.Start()) << other.log();
+  auto job = other.Ctl({"job", "pg"});
+  EXPECT_EQ(job.exit_code, 0) << job.output;
+  EXPECT_THAT(job.output, HasSubstr("SUCCEEDED"));
+  EXPECT_EQ(other.Ctl({"sample", "pg", "--count=2", "--out", dir.file("g.png")}).exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("b/jobs.db")));
 }
 
 }  // namespace
