@@ -15,15 +15,9 @@ namespace {
 class SamplerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    JobSpec spec = testing::TinySpec();
-    spec.channels = 3;
-    spec.max_steps = 2;
-    auto trainer = Trainer::Create(spec, testing::TinyOptions(dir_.path()));
-    ASSERT_TRUE(trainer.ok()) << trainer.status();
-    ASSERT_TRUE((*trainer)->Run(nullptr, nullptr).ok());
-    auto loaded = LoadedGenerator::Load(CheckpointDir(dir_.path(), 2));
-    ASSERT_TRUE(loaded.ok()) << loaded.status();
-    generator_ = *loaded;
+    std::string error;
+    generator_ = testing::TrainTinyGenerator(dir_.path(), 3, &error);
+    ASSERT_TRUE(generator_) << error;
   }
 
   std::vector<std::string> Pngs(uint64_t seed, int count) {

@@ -11,6 +11,7 @@
 #include "tests/testing/process.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/tiny_job_flags.h"
 
 namespace dcgan {
 namespace {
@@ -21,14 +22,8 @@ using testing::ServerProcess;
 namespace fs = std::filesystem;
 
 // 16x16, width 8: a step takes milliseconds.
-const std::vector<std::string> kTinyJob = {"--image_size=16", "--generator_width=8",
-                                           "--discriminator_width=8", "--batch_size=16",
-                                           "--latent_dim=16"};
-
-std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
+const std::vector<std::string>& kTinyJob = testing::kTinyJobFlags;
+using testing::Concat;
 
 bool JobShows(const ServerProcess& server, const std::string& id, const std::string& text) {
   return server.Ctl({"job", id, "--json"}).output.find(text) != std::string::npos;

@@ -15,6 +15,7 @@
 #include "tests/testing/process.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/tiny_job_flags.h"
 
 namespace dcgan {
 namespace {
@@ -25,14 +26,8 @@ using testing::ServerProcess;
 using Json = nlohmann::json;
 
 constexpr int kBatch = 16;
-const std::vector<std::string> kTinyJob = {"--image_size=16", "--generator_width=8",
-                                           "--discriminator_width=8", "--batch_size=16",
-                                           "--latent_dim=16"};
-
-std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
+const std::vector<std::string>& kTinyJob = testing::kTinyJobFlags;
+using testing::Concat;
 
 // Debian's Prometheus on a loopback port, scraping one target every second.
 class PrometheusProcess {

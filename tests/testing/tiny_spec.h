@@ -1,7 +1,9 @@
 #ifndef DCGAN_TESTS_TESTING_TINY_SPEC_H_
 #define DCGAN_TESTS_TESTING_TINY_SPEC_H_
 
+#include "core/checkpoint/checkpoint.h"
 #include "core/data/dataset.h"
+#include "core/sample/loaded_generator.h"
 #include "core/train/job_spec.h"
 #include "core/train/trainer.h"
 
@@ -30,6 +32,24 @@ inline TrainerOptions TinyOptions(const std::string& job_dir) {
   options.data.max_examples = 256;
   options.sample_grid_images = 16;
   return options;
+}
+
+// Trains TinySpec() (with `channels`) for two steps into `job_dir` and
+// loads the step-2 generator; null (with the reason in `error`) on failure.
+inline std::shared_ptr<const LoadedGenerator> TrainTinyGenerator(const std::string& job_dir,
+                                                                 int channels, std::string* error) {
+  JobSpec spec = TinySpec();
+  spec.channels = channels;
+  spec.max_steps = 2;
+  auto trainer = Trainer::Create(spec, TinyOptions(job_dir));
+  absl::Status status = trainer.ok() ? (*trainer)->Run(nullptr, nullptr) : trainer.status();
+  if (status.ok()) {
+    auto loaded = LoadedGenerator::Load(CheckpointDir(job_dir, 2));
+    if (loaded.ok()) return *loaded;
+    status = loaded.status();
+  }
+  *error = status.ToString();
+  return nullptr;
 }
 
 }  // namespace dcgan::testing
