@@ -53,6 +53,14 @@ ABSL_FLAG(bool, batching, true,
 ABSL_FLAG(int, max_batch_size, 64, "latents per batched forward pass (larger requests are split)");
 ABSL_FLAG(int, max_queue_delay_us, 2000,
           "longest a batch's oldest request waits for others to join, microseconds");
+ABSL_FLAG(int, max_connection_age_ms, 0,
+          "close each client connection (GOAWAY) after this long, so long-lived clients behind a "
+          "balancer spread over new replicas (0: never)");
+ABSL_FLAG(int, max_connection_age_grace_ms, 30000,
+          "after --max_connection_age_ms, how long calls in flight on that connection may finish");
+ABSL_FLAG(int, keepalive_time_ms, 0,
+          "send HTTP/2 pings on idle connections this often, to find dead peers (0: off)");
+ABSL_FLAG(int, keepalive_timeout_ms, 20000, "how long a keepalive ping may go unanswered");
 ABSL_FLAG(int, grpc_max_pollers, 2, "gRPC sync-server threads kept waiting for calls");
 ABSL_FLAG(int, model_cache_size, 8, "loaded generators kept in memory (LRU)");
 ABSL_FLAG(int, keep_last_checkpoints, 5, "checkpoints kept per job (older ones are deleted)");
@@ -176,6 +184,17 @@ int main(int argc, char** argv) {
   builder.AddListeningPort(absl::GetFlag(FLAGS_listen), grpc::InsecureServerCredentials(), &port);
   builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  if (const int age = absl::GetFlag(FLAGS_max_connection_age_ms); age > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, age);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               absl::GetFlag(FLAGS_max_connection_age_grace_ms));
+  }
+  if (const int keepalive = absl::GetFlag(FLAGS_keepalive_time_ms); keepalive > 0) {
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, keepalive);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                               absl::GetFlag(FLAGS_keepalive_timeout_ms));
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  }
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               absl::GetFlag(FLAGS_grpc_max_pollers));
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;

@@ -17,6 +17,7 @@ namespace dcgan {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::ReadFileOrEmpty;
 using testing::ServerProcess;
 namespace fs = std::filesystem;
@@ -212,6 +213,30 @@ TEST(PostgresJobStoreFlowTest, ServerKeepsItsJobsInPostgres) {
   EXPECT_THAT(job.output, HasSubstr("SUCCEEDED"));
   EXPECT_EQ(other.Ctl({"sample", "pg", "--count=2", "--out", dir.file("g.png")}).exit_code, 0);
   EXPECT_FALSE(std::filesystem::exists(dir.file("b/jobs.db")));
+}
+
+}  // namespace
+}  // namespace dcgan
+
+namespace dcgan {
+namespace {
+
+// --max_connection_age_ms closes each connection (GOAWAY) every 0.3 s here;
+// a client keeping 4 calls in flight on one channel for 2 s rides over
+// several such rotations without a failed call (the grace lets calls in
+// flight finish; new ones go out on a new connection).
+TEST(ConnectionAgeTest, LongLivedClientLosesNoCallWhenConnectionsRotate) {
+  testing::TempDir dir;
+  ServerProcess server(dir.file("state"),
+                       {"--max_connection_age_ms=300", "--max_connection_age_grace_ms=5000"});
+  ASSERT_TRUE(server.Start()) << server.log();
+  auto train = server.Ctl(Concat({"train", "--job_id=age", "--max_steps=4", "--watch"}, kTinyJob));
+  ASSERT_EQ(train.exit_code, 0) << train.output;
+  auto bench =
+      server.Ctl({"bench", "sample", "--model=age", "--concurrency=4", "--duration=2", "--json"});
+  EXPECT_EQ(bench.exit_code, 0) << bench.output;
+  EXPECT_THAT(bench.output, HasSubstr("\"errors\":{}"));
+  EXPECT_THAT(bench.output, Not(HasSubstr("\"ok\":0,")));
 }
 
 }  // namespace
