@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "core/image/png_codec.h"
@@ -54,10 +55,6 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 }
 
 }  // namespace
-
-SampleBatcher::Arrival SamplingService::Arrive() {
-  return batcher_ != nullptr ? batcher_->Arrive() : SampleBatcher::Arrival();
-}
 
 grpc::Status SamplingService::CheckCount(const char* field, int64_t count) const {
   if (count < 1) return InvalidArgument(absl::StrCat(field, " must be at least 1, got ", count));
@@ -132,12 +129,8 @@ grpc::Status SamplingService::Render(grpc::ServerContext* context,
   if (format == v1::PNG_GRID) {
     std::vector<Image> tiles;
     for (const torch::Tensor& part : sampled->pixels) {
-      const uint8_t* data = part.data_ptr<uint8_t>();
-      for (int64_t i = 0; i < part.size(0); ++i) {
-        Image image(size, size, channels);
-        std::copy_n(data + i * image_bytes, image_bytes, image.pixels.begin());
-        tiles.push_back(std::move(image));
-      }
+      std::vector<Image> images = PixelsToImages(part);
+      std::move(images.begin(), images.end(), std::back_inserter(tiles));
     }
     absl::StatusOr<std::string> grid = EncodeGridPng(tiles);
     if (!grid.ok()) return ToGrpcStatus(grid.status());
@@ -164,7 +157,7 @@ grpc::Status SamplingService::Render(grpc::ServerContext* context,
 grpc::Status SamplingService::Sample(grpc::ServerContext* context, const v1::SampleRequest* request,
                                      v1::SampleResponse* response) {
   const auto start = std::chrono::steady_clock::now();
-  grpc::Status status = DoSample(context, request, Arrive(), response);
+  grpc::Status status = DoSample(context, request, batcher_->Arrive(), response);
   metrics_->RecordRequest(SampleMethod::kSample, status.error_code(), ImagesIn(*response, status),
                           SecondsSince(start));
   return status;
@@ -174,7 +167,7 @@ grpc::Status SamplingService::Interpolate(grpc::ServerContext* context,
                                           const v1::InterpolateRequest* request,
                                           v1::SampleResponse* response) {
   const auto start = std::chrono::steady_clock::now();
-  grpc::Status status = DoInterpolate(context, request, Arrive(), response);
+  grpc::Status status = DoInterpolate(context, request, batcher_->Arrive(), response);
   metrics_->RecordRequest(SampleMethod::kInterpolate, status.error_code(),
                           ImagesIn(*response, status), SecondsSince(start));
   return status;

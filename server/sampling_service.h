@@ -49,8 +49,6 @@ class SamplingService final : public v1::SamplingService::Service {
                       const torch::Tensor& latents, v1::Format format,
                       SampleBatcher::Arrival arrival, v1::SampleResponse* response);
   grpc::Status CheckCount(const char* field, int64_t count) const;
-  // Tells the batcher a request is on its way (see SampleBatcher::Arrive).
-  SampleBatcher::Arrival Arrive();
 
   JobQueue* const queue_;
   ModelCache* const cache_;

@@ -33,7 +33,11 @@ torch::Tensor ToPixels(const torch::Tensor& images) {
 }
 
 std::vector<Image> TensorToImages(const torch::Tensor& images) {
-  const torch::Tensor bytes = ToPixels(images);
+  return PixelsToImages(ToPixels(images));
+}
+
+std::vector<Image> PixelsToImages(const torch::Tensor& pixels) {
+  const torch::Tensor bytes = pixels.contiguous();
   const int64_t n = bytes.size(0);
   const int h = int(bytes.size(1)), w = int(bytes.size(2)), c = int(bytes.size(3));
   std::vector<Image> out;

@@ -22,7 +22,10 @@ torch::Tensor LatentsForSeed(uint64_t seed, int64_t count, int64_t latent_dim);
 // the i-th H*W*C run, ready for a PNG encoder.
 torch::Tensor ToPixels(const torch::Tensor& images);
 
-// ToPixels, copied out into one Image per picture.
+// Pixels [N, H, W, C] (ToPixels' output), copied out into one Image each.
+std::vector<Image> PixelsToImages(const torch::Tensor& pixels);
+
+// PixelsToImages(ToPixels(images)).
 std::vector<Image> TensorToImages(const torch::Tensor& images);
 
 // One PNG of the images tiled in a near-square grid with 2-pixel gaps.

@@ -143,7 +143,6 @@ bool SampleBatcher::NextBatch(std::vector<Piece>* batch) {
       batch->assign(1, std::move(queue_.front()));
       queue_.pop_front();
       drop(batch->front());
-      last_batch_pieces_ = 1;
       return true;
     }
 
