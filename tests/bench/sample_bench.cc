@@ -30,6 +30,7 @@
 #include "core/sample/loaded_generator.h"
 #include "core/train/torch_threads.h"
 #include "server/sample_metrics.h"
+#include "tests/testing/exposition.h"
 #include "tests/testing/http_get.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
@@ -60,12 +61,7 @@ double RawImagesPerSecond(const LoadedGenerator& generator, int batch, double mi
 std::pair<double, double> BatchCounters(const testing::ServerProcess& server) {
   const std::string text = testing::HttpGet(server.metrics_address(), "/metrics").body;
   auto value = [&](const std::string& name) {
-    double v = 0;
-    const size_t at = text.find("\n" + name + " ");
-    if (at == std::string::npos) return v;
-    const size_t begin = at + name.size() + 2;
-    (void)absl::SimpleAtod(text.substr(begin, text.find('\n', begin) - begin), &v);
-    return v;
+    return testing::ExpositionValue(text, name).value_or(0);
   };
   return {value("dcgan_sample_batch_size_count"), value("dcgan_sample_batch_size_sum")};
 }

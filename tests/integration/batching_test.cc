@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "tests/testing/exposition.h"
 #include "tests/testing/http_get.h"
 #include "tests/testing/process.h"
 #include "tests/testing/server_process.h"
@@ -19,10 +20,9 @@ using testing::ServerProcess;
 
 // A metric's value in the server's exposition (-1 if absent).
 double Metric(const ServerProcess& server, const std::string& series) {
-  const std::string text = testing::HttpGet(server.metrics_address(), "/metrics").body;
-  const size_t at = text.find("\n" + series + " ");
-  if (at == std::string::npos) return -1;
-  return std::stod(text.substr(at + series.size() + 2));
+  return testing::ExpositionValue(testing::HttpGet(server.metrics_address(), "/metrics").body,
+                                  series)
+      .value_or(-1);
 }
 
 class BatchingTest : public ::testing::Test {
