@@ -44,6 +44,12 @@ ABSL_FLAG(std::string, data_root, ".", "root that image-folder:<path> datasets r
 ABSL_FLAG(std::string, fashion_mnist_dir, "/usr/share/datasets/fashion-mnist",
           "where Debian's dataset-fashion-mnist keeps its IDX files");
 ABSL_FLAG(int, max_concurrent_jobs, 1, "training jobs run at once");
+ABSL_FLAG(std::string, replica_id, "",
+          "this server's name in job leases, unique among replicas sharing a job store "
+          "(default: host name and a random suffix)");
+ABSL_FLAG(int, job_lease_ms, 15000,
+          "how long a replica holds a job between renewals; a dead replica's jobs resume "
+          "elsewhere after at most this long");
 ABSL_FLAG(int, max_queued_jobs, 1000, "queued jobs beyond which CreateJob is RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, torch_threads, 0, "LibTorch intra-op threads (0: one per CPU)");
 ABSL_FLAG(int, max_samples_per_request, 256, "images per Sample or Interpolate call");
@@ -133,6 +139,9 @@ int main(int argc, char** argv) {
   queue_options.data.fashion_mnist_dir = absl::GetFlag(FLAGS_fashion_mnist_dir);
   queue_options.keep_last_checkpoints = absl::GetFlag(FLAGS_keep_last_checkpoints);
   queue_options.listener = &train_metrics;
+  queue_options.replica_id = absl::GetFlag(FLAGS_replica_id);
+  queue_options.lease = absl::Milliseconds(std::max(300, absl::GetFlag(FLAGS_job_lease_ms)));
+  queue_options.sole_store_user = !dcgan::IsSharedJobStore(absl::GetFlag(FLAGS_job_store));
   dcgan::JobQueue queue(store->get(), queue_options);
   dcgan::ModelCache cache(checkpoint_dir, absl::GetFlag(FLAGS_model_cache_size));
 
@@ -220,8 +229,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   for (const auto& name : services) health->SetServingStatus(name, true);
-  std::cerr << "dcgan-server: serving on port " << port << " (" << threads
-            << " torch threads, state in " << state_dir << ")";
+  std::cerr << "dcgan-server: " << queue.replica_id() << " serving on port " << port << " ("
+            << threads << " torch threads, state in " << state_dir << ")";
   if (exposer) std::cerr << "; metrics on port " << metrics_port << " at /metrics";
   std::cerr << "\n";
   WritePortFile(absl::GetFlag(FLAGS_metrics_port_file), metrics_port);
@@ -232,7 +241,8 @@ int main(int argc, char** argv) {
   std::cerr << "dcgan-server: " << strsignal(signal_number) << ": draining\n";
   // Balancers see NOT_SERVING first; watchers are released; then gRPC stops
   // accepting calls and waits (bounded) for those in flight; then running
-  // jobs checkpoint and stop, staying resumable for the next start.
+  // jobs checkpoint, stop and go back to the queue, where this replica's
+  // next start or another replica resumes them.
   for (const auto& name : services) health->SetServingStatus(name, false);
   queue.BeginShutdown();
   server->Shutdown(std::chrono::system_clock::now() +

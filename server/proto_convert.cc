@@ -94,6 +94,8 @@ v1::Job ToProto(const JobRecord& job, const std::vector<std::pair<int64_t, int64
   if (job.create_unix_ms) SetTimestamp(job.create_unix_ms, p.mutable_create_time());
   if (job.start_unix_ms) SetTimestamp(job.start_unix_ms, p.mutable_start_time());
   if (job.end_unix_ms) SetTimestamp(job.end_unix_ms, p.mutable_end_time());
+  p.set_replica(job.owner);
+  p.set_cancel_requested(job.cancel_requested);
   return p;
 }
 

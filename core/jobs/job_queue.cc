@@ -1,12 +1,25 @@
 #include "core/jobs/job_queue.h"
 
+#include <unistd.h>
+
 #include <iostream>
+#include <random>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "core/checkpoint/checkpoint.h"
 #include "core/util/status_macros.h"
 
 namespace dcgan {
+namespace {
+
+std::string DefaultReplicaId() {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0 || host[0] == '\0') std::snprintf(host, 8, "dcgan");
+  return absl::StrFormat("%s-%06x", host, std::random_device()() & 0xffffff);
+}
+
+}  // namespace
 
 // Feeds a running job's steps into the queue's live record.
 class JobQueue::Observer : public TrainingObserver {
@@ -24,7 +37,7 @@ class JobQueue::Observer : public TrainingObserver {
     const absl::Time now = absl::Now();
     const bool persist = now - last_write_ >= write_interval_;
     if (persist) last_write_ = now;
-    queue_->Publish(snapshot, persist);
+    queue_->Publish(snapshot, persist, running_.get());
     if (queue_->options_.listener != nullptr)
       queue_->options_.listener->OnJobStep(snapshot, progress);
   }
@@ -37,14 +50,18 @@ class JobQueue::Observer : public TrainingObserver {
 };
 
 JobQueue::JobQueue(JobStore* store, const JobQueueOptions& options)
-    : store_(store), options_(options) {}
+    : store_(store),
+      options_(options),
+      replica_id_(options.replica_id.empty() ? DefaultReplicaId() : options.replica_id) {}
 
 JobQueue::~JobQueue() { Shutdown(); }
 
 absl::Status JobQueue::Start() {
-  ASSIGN_OR_RETURN(int requeued, store_->RequeueRunning());
-  if (requeued > 0) {
-    std::cerr << "job queue: " << requeued << " interrupted job(s) will resume\n";
+  if (options_.sole_store_user) {
+    ASSIGN_OR_RETURN(int requeued, store_->RequeueRunning());
+    if (requeued > 0) {
+      std::cerr << "job queue: " << requeued << " interrupted job(s) will resume\n";
+    }
   }
   {
     absl::MutexLock lock(&mu_);
@@ -53,6 +70,7 @@ absl::Status JobQueue::Start() {
   for (int i = 0; i < options_.max_concurrent_jobs; ++i) {
     workers_.emplace_back([this] { WorkerLoop(); });
   }
+  lease_keeper_ = std::thread([this] { LeaseLoop(); });
   return absl::OkStatus();
 }
 
@@ -143,25 +161,16 @@ absl::StatusOr<JobRecord> JobQueue::Cancel(const std::string& id) {
       return it->second->record;  // becomes CANCELLED within one step
     }
   }
-  ASSIGN_OR_RETURN(JobRecord job, store_->Get(id));
-  switch (job.state) {
-    case JobState::kCancelled:
-      return job;
-    case JobState::kSucceeded:
-    case JobState::kFailed:
-      return absl::FailedPreconditionError(
-          absl::StrCat("job ", id, " already ", JobStateName(job.state)));
-    case JobState::kQueued:
-    case JobState::kRunning:  // claimed but not yet started, or run by another process
-      break;
+  ASSIGN_OR_RETURN(JobRecord job, store_->RequestCancel(id));
+  if (job.state == JobState::kSucceeded || job.state == JobState::kFailed) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("job ", id, " already ", JobStateName(job.state)));
   }
-  job.state = JobState::kCancelled;
-  job.end_unix_ms = NowUnixMs();
-  RETURN_IF_ERROR(store_->Update(job));
   {
-    // A worker may have claimed it between our first look and the update:
-    // then it is registered by now, or it will see CANCELLED when it
-    // re-reads the store (RunJob), so one of the two stops it.
+    // A worker here may have claimed it between our first look and the
+    // request: then it is registered by now, or it will see
+    // cancel_requested when it re-reads the store (RunJob), so one of the
+    // two stops it.
     absl::MutexLock lock(&mu_);
     auto it = running_.find(id);
     if (it != running_.end()) it->second->stop.store(StopRequest::kCancel);
@@ -197,16 +206,74 @@ void JobQueue::Shutdown() {
   BeginShutdown();
   for (std::thread& worker : workers_) worker.join();
   workers_.clear();
+  if (lease_keeper_.joinable()) lease_keeper_.join();
 }
 
-void JobQueue::Publish(const JobRecord& job, bool persist) {
+void JobQueue::LoseLease(Running* running, const absl::Status& why) {
+  if (running->lease_lost.exchange(true)) return;
+  running->stop.store(StopRequest::kCancel);
+  std::cerr << "job queue: stopping job " << running->record.id << " without saving: " << why
+            << "\n";
+}
+
+void JobQueue::Publish(const JobRecord& job, bool persist, Running* running) {
   if (persist) {
     absl::Status status = store_->Update(job);
-    if (!status.ok())
+    if (status.code() == absl::StatusCode::kFailedPrecondition && running != nullptr) {
+      LoseLease(running, status);
+    } else if (!status.ok()) {
       std::cerr << "job queue: cannot save job " << job.id << ": " << status << "\n";
+    }
   }
   absl::MutexLock lock(&mu_);
   ++version_;
+}
+
+void JobQueue::LeaseLoop() {
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto stopping = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+        return shutting_down_ && running_.empty();
+      };
+      // Renew until the last job has stopped: a draining job still holds its
+      // lease while it writes its checkpoint.
+      if (mu_.AwaitWithTimeout(absl::Condition(&stopping), options_.lease / 3)) return;
+    }
+    RenewLeases();
+  }
+}
+
+void JobQueue::RenewLeases() {
+  std::vector<std::shared_ptr<Running>> jobs;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [id, running] : running_) jobs.push_back(running);
+  }
+  for (const std::shared_ptr<Running>& running : jobs) {
+    const std::string& id = running->record.id;
+    absl::StatusOr<JobStore::LeaseRenewal> renewal =
+        store_->RenewLease(id, replica_id_, options_.lease);
+    const absl::Time now = absl::Now();
+    if (!renewal.ok()) {
+      // Past 2/3 of the lease another replica may take the job over soon:
+      // stop before two replicas train it at once.
+      if (now - running->renewed_at > options_.lease * 2 / 3) {
+        LoseLease(running.get(), renewal.status());
+      } else {
+        std::cerr << "job queue: cannot renew the lease on job " << id << ": " << renewal.status()
+                  << "\n";
+      }
+      continue;
+    }
+    if (!renewal->held) {
+      LoseLease(running.get(),
+                absl::FailedPreconditionError(absl::StrCat("another replica took over job ", id)));
+      continue;
+    }
+    running->renewed_at = now;
+    if (renewal->cancel_requested) running->stop.store(StopRequest::kCancel);
+  }
 }
 
 void JobQueue::WorkerLoop() {
@@ -219,7 +286,8 @@ void JobQueue::WorkerLoop() {
       if (shutting_down_) return;
       if (wakeups_ > 0) --wakeups_;
     }
-    absl::StatusOr<std::optional<JobRecord>> claimed = store_->ClaimNextQueued();
+    absl::StatusOr<std::optional<JobRecord>> claimed =
+        store_->ClaimNext(replica_id_, options_.lease);
     if (!claimed.ok()) {
       std::cerr << "job queue: cannot claim a job: " << claimed.status() << "\n";
       continue;
@@ -234,18 +302,18 @@ void JobQueue::WorkerLoop() {
 void JobQueue::RunJob(JobRecord job) {
   auto running = std::make_shared<Running>();
   running->record = job;
+  running->renewed_at = absl::Now();
   {
     absl::MutexLock lock(&mu_);
     running_[job.id] = running;
     if (shutting_down_) running->stop.store(StopRequest::kCheckpointAndStop);
   }
-  // Cancelled between the claim and the registration above (see Cancel).
+  // Cancelled before the claim, by a replica that saw it running, or between
+  // the claim and the registration above (see Cancel).
+  if (job.cancel_requested) running->stop.store(StopRequest::kCancel);
   if (absl::StatusOr<JobRecord> current = store_->Get(job.id);
-      current.ok() && current->state == JobState::kCancelled) {
-    absl::MutexLock lock(&mu_);
-    running_.erase(job.id);
-    ++version_;
-    return;
+      current.ok() && current->cancel_requested) {
+    running->stop.store(StopRequest::kCancel);
   }
   Publish(job, /*persist=*/false);
 
@@ -254,7 +322,10 @@ void JobQueue::RunJob(JobRecord job) {
   trainer_options.job_dir = JobDir(job.id);
   trainer_options.keep_last_checkpoints = options_.keep_last_checkpoints;
   absl::Status result;
-  absl::StatusOr<std::unique_ptr<Trainer>> trainer = Trainer::Create(job.spec, trainer_options);
+  absl::StatusOr<std::unique_ptr<Trainer>> trainer =
+      running->stop.load() == StopRequest::kCancel
+          ? absl::CancelledError("cancelled before it started")
+          : Trainer::Create(job.spec, trainer_options);
   if (trainer.ok() && (*trainer)->resumed_from_step() > 0) {
     std::cerr << "job queue: job " << job.id << " resumes from its checkpoint at step "
               << (*trainer)->resumed_from_step() << "\n";
@@ -269,28 +340,38 @@ void JobQueue::RunJob(JobRecord job) {
   {
     absl::MutexLock lock(&mu_);
     final_record = running->record;
-    running_.erase(job.id);
   }
   if (options_.listener != nullptr) options_.listener->OnJobStopped(job.id);
-  Finish(std::move(final_record), result);
+  Finish(std::move(final_record), result, running.get());
+  // Unregistered only after the final write, so the lease keeper renews
+  // the lease until then.
+  absl::MutexLock lock(&mu_);
+  running_.erase(job.id);
+  ++version_;
 }
 
-void JobQueue::Finish(JobRecord job, absl::Status result) {
+void JobQueue::Finish(JobRecord job, absl::Status result, Running* running) {
+  if (running->lease_lost.load()) return;  // not ours to write any more
   if (result.ok()) {
     job.state = JobState::kSucceeded;
   } else if (result.code() == absl::StatusCode::kCancelled) {
     job.state = JobState::kCancelled;
   } else if (result.code() == absl::StatusCode::kAborted) {
-    // Shutdown: a checkpoint was written; stay RUNNING so the next start
-    // (RequeueRunning) resumes it.
-    Publish(job, /*persist=*/true);
+    // Shutdown: a checkpoint was written; back to QUEUED, so this replica's
+    // next start or any other replica resumes it from there at once.
+    job.state = JobState::kQueued;
+    Publish(job, /*persist=*/true, running);
     return;
   } else {
     job.state = JobState::kFailed;
     job.error = std::string(result.message());
   }
   job.end_unix_ms = NowUnixMs();
-  Publish(job, /*persist=*/true);
+  {
+    absl::MutexLock lock(&mu_);
+    running->record = job;
+  }
+  Publish(job, /*persist=*/true, running);
 }
 
 }  // namespace dcgan

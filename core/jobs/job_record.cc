@@ -42,4 +42,14 @@ int64_t NowUnixMs() {
       .count();
 }
 
+absl::Status LostLeaseError(const JobRecord& attempted, const JobRecord& current) {
+  if (current.state != JobState::kRunning) {
+    return absl::FailedPreconditionError(absl::StrFormat("job %s is %s, no longer running under %s",
+                                                         attempted.id, JobStateName(current.state),
+                                                         attempted.owner));
+  }
+  return absl::FailedPreconditionError(absl::StrFormat(
+      "job %s is now run by %s; %s lost its lease", attempted.id, current.owner, attempted.owner));
+}
+
 }  // namespace dcgan

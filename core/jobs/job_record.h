@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "core/train/job_spec.h"
 #include "core/train/training_progress.h"
@@ -35,6 +36,12 @@ struct JobRecord {
   int64_t start_unix_ms = 0;  // first time it ran; 0 if never
   int64_t end_unix_ms = 0;    // 0 until terminal
   int64_t sequence = 0;       // store-assigned, increasing with creation; orders listings
+  // The replica that holds (or last held) the job's lease; empty if it never
+  // ran. Store-assigned by JobStore::ClaimNext.
+  std::string owner;
+  // CancelJob reached the store while another replica ran the job; that
+  // replica stops it at its next lease renewal.
+  bool cancel_requested = false;
 };
 
 // True if `id` can name a job: 1 to 63 characters of [a-z0-9-], not
@@ -45,6 +52,10 @@ bool IsValidJobId(absl::string_view id);
 std::string NewJobId();
 
 int64_t NowUnixMs();
+
+// The FAILED_PRECONDITION a store returns when `attempted` (a write by its
+// owner) finds the job as `current`: no longer RUNNING under that owner.
+absl::Status LostLeaseError(const JobRecord& attempted, const JobRecord& current);
 
 }  // namespace dcgan
 

@@ -7,6 +7,10 @@
 
 namespace dcgan {
 
+bool IsSharedJobStore(const std::string& spec) {
+  return absl::StartsWith(spec, "postgresql://") || absl::StartsWith(spec, "postgres://");
+}
+
 absl::StatusOr<std::unique_ptr<JobStore>> OpenJobStore(const std::string& spec,
                                                        const std::string& state_dir) {
   if (spec.empty() || absl::StartsWith(spec, "sqlite:")) {
@@ -15,7 +19,7 @@ absl::StatusOr<std::unique_ptr<JobStore>> OpenJobStore(const std::string& spec,
     if (!store.ok()) return store.status();
     return std::unique_ptr<JobStore>(*std::move(store));
   }
-  if (absl::StartsWith(spec, "postgresql://") || absl::StartsWith(spec, "postgres://")) {
+  if (IsSharedJobStore(spec)) {
     absl::StatusOr<std::unique_ptr<PostgresJobStore>> store = PostgresJobStore::Open(spec);
     if (!store.ok()) return store.status();
     return std::unique_ptr<JobStore>(*std::move(store));

@@ -17,6 +17,10 @@ namespace dcgan {
 absl::StatusOr<std::unique_ptr<JobStore>> OpenJobStore(const std::string& spec,
                                                        const std::string& state_dir);
 
+// True if `spec` names a store that several replicas may share (PostgreSQL);
+// a SQLite store belongs to one server.
+bool IsSharedJobStore(const std::string& spec);
+
 }  // namespace dcgan
 
 #endif  // DCGAN_CORE_JOBS_OPEN_JOB_STORE_H_

@@ -29,13 +29,25 @@ constexpr const char* kMigrations[] = {
     );
     CREATE INDEX jobs_by_state ON jobs (state, sequence);
     )sql",
+    // Leases: a replica holds each job it runs until lease_until_ms (the
+    // database's clock, so replicas' clocks need not agree).
+    R"sql(
+    ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+    ALTER TABLE jobs ADD COLUMN lease_until_ms BIGINT NOT NULL DEFAULT 0;
+    ALTER TABLE jobs ADD COLUMN cancel_requested BOOLEAN NOT NULL DEFAULT FALSE;
+    )sql",
 };
+
+// The database's clock in Unix milliseconds: leases are set and compared by
+// one clock whichever replica writes them.
+constexpr char kNowMs[] = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint";
 
 // Any constant: the key of the advisory lock that serialises migrations.
 constexpr int64_t kMigrationLock = 0x646367616e;  // "dcgan"
 
 constexpr char kColumns[] =
-    "sequence, id, state, spec, progress, error, create_unix_ms, start_unix_ms, end_unix_ms";
+    "sequence, id, state, spec, progress, error, create_unix_ms, start_unix_ms, end_unix_ms, "
+    "owner, cancel_requested";
 
 }  // namespace
 
@@ -68,6 +80,8 @@ struct PostgresJobStore::Result {
     job.create_unix_ms = Int(row, 6);
     job.start_unix_ms = Int(row, 7);
     job.end_unix_ms = Int(row, 8);
+    job.owner = Text(row, 9);
+    job.cancel_requested = Text(row, 10) == "t";
     return job;
   }
 };
@@ -213,28 +227,70 @@ absl::Status PostgresJobStore::Update(const JobRecord& job) {
   ASSIGN_OR_RETURN(
       Result updated,
       Query("UPDATE jobs SET state = $1::int, progress = $2, error = $3, start_unix_ms = "
-            "$4::bigint, end_unix_ms = $5::bigint WHERE id = $6",
+            "$4::bigint, end_unix_ms = $5::bigint WHERE id = $6 AND owner = $7 AND state = 2",
             {absl::StrCat(int(job.state)), TrainingProgressToJson(job.progress), job.error,
-             absl::StrCat(job.start_unix_ms), absl::StrCat(job.end_unix_ms), job.id}));
-  if (updated.Affected() == 0) return absl::NotFoundError(absl::StrCat("no job ", job.id));
-  return absl::OkStatus();
+             absl::StrCat(job.start_unix_ms), absl::StrCat(job.end_unix_ms), job.id, job.owner}));
+  if (updated.Affected() > 0) return absl::OkStatus();
+  ASSIGN_OR_RETURN(Result found,
+                   Query(absl::StrCat("SELECT ", kColumns, " FROM jobs WHERE id = $1"), {job.id}));
+  if (found.rows() == 0) return absl::NotFoundError(absl::StrCat("no job ", job.id));
+  ASSIGN_OR_RETURN(JobRecord current, found.Job(0));
+  return LostLeaseError(job, current);
 }
 
-absl::StatusOr<std::optional<JobRecord>> PostgresJobStore::ClaimNextQueued() {
+absl::StatusOr<std::optional<JobRecord>> PostgresJobStore::ClaimNext(const std::string& owner,
+                                                                     absl::Duration lease) {
   absl::MutexLock lock(&mu_);
   // One statement, so one transaction: the row lock taken by the subquery
   // is held until the update commits, and other claimers skip that row.
   ASSIGN_OR_RETURN(
       Result claimed,
-      Query(absl::StrCat(
-                "UPDATE jobs SET state = 2, start_unix_ms = CASE WHEN start_unix_ms = 0 THEN "
-                "$1::bigint ELSE start_unix_ms END WHERE sequence = (SELECT sequence FROM jobs "
-                "WHERE state = 1 ORDER BY sequence LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING ",
-                kColumns),
-            {absl::StrCat(NowUnixMs())}));
+      Query(absl::StrCat("UPDATE jobs SET state = 2, owner = $2, lease_until_ms = ", kNowMs,
+                         " + $3::bigint, start_unix_ms = CASE WHEN start_unix_ms = 0 THEN "
+                         "$1::bigint ELSE start_unix_ms END WHERE sequence = (SELECT sequence "
+                         "FROM jobs WHERE state = 1 OR (state = 2 AND lease_until_ms < ",
+                         kNowMs, ") ORDER BY sequence LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING ",
+                         kColumns),
+            {absl::StrCat(NowUnixMs()), owner, absl::StrCat(absl::ToInt64Milliseconds(lease))}));
   if (claimed.rows() == 0) return std::optional<JobRecord>();
   ASSIGN_OR_RETURN(JobRecord job, claimed.Job(0));
   return std::optional<JobRecord>(std::move(job));
+}
+
+absl::StatusOr<JobStore::LeaseRenewal> PostgresJobStore::RenewLease(const std::string& id,
+                                                                    const std::string& owner,
+                                                                    absl::Duration lease) {
+  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(Result renewed,
+                   Query(absl::StrCat("UPDATE jobs SET lease_until_ms = ", kNowMs,
+                                      " + $3::bigint WHERE id = $1 AND owner = $2 AND state = 2 "
+                                      "RETURNING cancel_requested"),
+                         {id, owner, absl::StrCat(absl::ToInt64Milliseconds(lease))}));
+  LeaseRenewal renewal;
+  if (renewed.rows() > 0) {
+    renewal.held = true;
+    renewal.cancel_requested = renewed.Text(0, 0) == "t";
+    return renewal;
+  }
+  ASSIGN_OR_RETURN(Result found, Query("SELECT 1 FROM jobs WHERE id = $1", {id}));
+  if (found.rows() == 0) return absl::NotFoundError(absl::StrCat("no job ", id));
+  return renewal;
+}
+
+absl::StatusOr<JobRecord> PostgresJobStore::RequestCancel(const std::string& id) {
+  absl::MutexLock lock(&mu_);
+  // Every SET expression reads the row as it was before the update.
+  const std::string stoppable = absl::StrCat("(state = 1 OR lease_until_ms < ", kNowMs, ")");
+  ASSIGN_OR_RETURN(
+      Result cancelled,
+      Query(absl::StrCat("UPDATE jobs SET cancel_requested = TRUE, end_unix_ms = CASE WHEN ",
+                         stoppable, " THEN $2::bigint ELSE end_unix_ms END, state = CASE WHEN ",
+                         stoppable, " THEN 5 ELSE state END WHERE id = $1 AND state IN (1, 2)"),
+            {id, absl::StrCat(NowUnixMs())}));
+  ASSIGN_OR_RETURN(Result found,
+                   Query(absl::StrCat("SELECT ", kColumns, " FROM jobs WHERE id = $1"), {id}));
+  if (found.rows() == 0) return absl::NotFoundError(absl::StrCat("no job ", id));
+  return found.Job(0);
 }
 
 absl::StatusOr<int> PostgresJobStore::RequeueRunning() {

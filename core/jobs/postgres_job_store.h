@@ -15,7 +15,7 @@ namespace dcgan {
 
 // A JobStore in PostgreSQL (libpq), for replicas that share one job store.
 // Same contract as SqliteJobStore (tests/core/job_store_contract_test.cc
-// runs one suite against both). ClaimNextQueued takes the oldest queued job
+// runs one suite against both). ClaimNext takes the oldest claimable job
 // with FOR UPDATE SKIP LOCKED, so replicas claiming at once never take the
 // same job and never wait on each other's claims. Versioned migrations run
 // at Open under a transaction-scoped advisory lock, so replicas starting
@@ -36,7 +36,11 @@ class PostgresJobStore : public JobStore {
                                               int64_t before_sequence) override;
   absl::StatusOr<int64_t> CountInState(JobState state) override;
   absl::Status Update(const JobRecord& job) override;
-  absl::StatusOr<std::optional<JobRecord>> ClaimNextQueued() override;
+  absl::StatusOr<std::optional<JobRecord>> ClaimNext(const std::string& owner,
+                                                     absl::Duration lease) override;
+  absl::StatusOr<LeaseRenewal> RenewLease(const std::string& id, const std::string& owner,
+                                          absl::Duration lease) override;
+  absl::StatusOr<JobRecord> RequestCancel(const std::string& id) override;
   absl::StatusOr<int> RequeueRunning() override;
 
  private:

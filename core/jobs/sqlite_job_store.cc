@@ -26,10 +26,18 @@ constexpr const char* kMigrations[] = {
     );
     CREATE INDEX jobs_by_state ON jobs (state, sequence);
     )sql",
+    // Leases, so that replicas sharing a store (PostgreSQL) can take over a
+    // dead replica's jobs; SQLite keeps the same schema and contract.
+    R"sql(
+    ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+    ALTER TABLE jobs ADD COLUMN lease_until_ms INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+    )sql",
 };
 
 constexpr char kColumns[] =
-    "sequence, id, state, spec, progress, error, create_unix_ms, start_unix_ms, end_unix_ms";
+    "sequence, id, state, spec, progress, error, create_unix_ms, start_unix_ms, end_unix_ms, "
+    "owner, cancel_requested";
 
 // A prepared statement that finalizes itself.
 class Statement {
@@ -78,6 +86,8 @@ absl::StatusOr<JobRecord> ReadRow(const Statement& row) {
   job.create_unix_ms = row.Int(6);
   job.start_unix_ms = row.Int(7);
   job.end_unix_ms = row.Int(8);
+  job.owner = row.Text(9);
+  job.cancel_requested = row.Int(10) != 0;
   return job;
 }
 
@@ -209,36 +219,49 @@ absl::Status SqliteJobStore::Update(const JobRecord& job) {
   absl::MutexLock lock(&mu_);
   Statement st(db_,
                "UPDATE jobs SET state = ?, progress = ?, error = ?, start_unix_ms = ?, "
-               "end_unix_ms = ? WHERE id = ?");
+               "end_unix_ms = ? WHERE id = ? AND owner = ? AND state = 2");
   RETURN_IF_ERROR(st.status());
   st.Bind(1, int64_t(job.state))
       .Bind(2, TrainingProgressToJson(job.progress))
       .Bind(3, job.error)
       .Bind(4, job.start_unix_ms)
       .Bind(5, job.end_unix_ms)
-      .Bind(6, job.id);
+      .Bind(6, job.id)
+      .Bind(7, job.owner);
   if (st.Step() != SQLITE_DONE) return st.Error();
-  if (sqlite3_changes(db_) == 0) return absl::NotFoundError(absl::StrCat("no job ", job.id));
-  return absl::OkStatus();
+  if (sqlite3_changes(db_) > 0) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::optional<JobRecord> current, GetLocked(job.id));
+  if (!current) return absl::NotFoundError(absl::StrCat("no job ", job.id));
+  return LostLeaseError(job, *current);
 }
 
-absl::StatusOr<std::optional<JobRecord>> SqliteJobStore::ClaimNextQueued() {
+absl::StatusOr<std::optional<JobRecord>> SqliteJobStore::ClaimNext(const std::string& owner,
+                                                                   absl::Duration lease) {
   absl::MutexLock lock(&mu_);
   RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
   auto claim = [&]() -> absl::StatusOr<std::optional<JobRecord>> {
+    const int64_t now = NowUnixMs();
     Statement pick(db_, absl::StrCat("SELECT ", kColumns,
-                                     " FROM jobs WHERE state = 1 ORDER BY sequence LIMIT 1")
+                                     " FROM jobs WHERE state = 1 OR (state = 2 AND "
+                                     "lease_until_ms < ?) ORDER BY sequence LIMIT 1")
                             .c_str());
     RETURN_IF_ERROR(pick.status());
+    pick.Bind(1, now);
     const int rc = pick.Step();
     if (rc == SQLITE_DONE) return std::optional<JobRecord>();
     if (rc != SQLITE_ROW) return pick.Error();
     ASSIGN_OR_RETURN(JobRecord job, ReadRow(pick));
     job.state = JobState::kRunning;
-    if (job.start_unix_ms == 0) job.start_unix_ms = NowUnixMs();
-    Statement mark(db_, "UPDATE jobs SET state = 2, start_unix_ms = ? WHERE id = ?");
+    job.owner = owner;
+    if (job.start_unix_ms == 0) job.start_unix_ms = now;
+    Statement mark(db_,
+                   "UPDATE jobs SET state = 2, owner = ?, lease_until_ms = ?, start_unix_ms = ? "
+                   "WHERE id = ?");
     RETURN_IF_ERROR(mark.status());
-    mark.Bind(1, job.start_unix_ms).Bind(2, job.id);
+    mark.Bind(1, owner)
+        .Bind(2, now + absl::ToInt64Milliseconds(lease))
+        .Bind(3, job.start_unix_ms)
+        .Bind(4, job.id);
     if (mark.Step() != SQLITE_DONE) return mark.Error();
     return std::optional<JobRecord>(std::move(job));
   };
@@ -246,6 +269,47 @@ absl::StatusOr<std::optional<JobRecord>> SqliteJobStore::ClaimNextQueued() {
   absl::Status end = Exec(result.ok() ? "COMMIT" : "ROLLBACK");
   if (!end.ok()) return end;
   return result;
+}
+
+absl::StatusOr<JobStore::LeaseRenewal> SqliteJobStore::RenewLease(const std::string& id,
+                                                                  const std::string& owner,
+                                                                  absl::Duration lease) {
+  absl::MutexLock lock(&mu_);
+  Statement st(db_,
+               "UPDATE jobs SET lease_until_ms = ? WHERE id = ? AND owner = ? AND state = 2 "
+               "RETURNING cancel_requested");
+  RETURN_IF_ERROR(st.status());
+  st.Bind(1, NowUnixMs() + absl::ToInt64Milliseconds(lease)).Bind(2, id).Bind(3, owner);
+  LeaseRenewal renewal;
+  const int rc = st.Step();
+  if (rc == SQLITE_ROW) {
+    renewal.held = true;
+    renewal.cancel_requested = st.Int(0) != 0;
+    if (st.Step() != SQLITE_DONE) return st.Error();
+    return renewal;
+  }
+  if (rc != SQLITE_DONE) return st.Error();
+  ASSIGN_OR_RETURN(std::optional<JobRecord> current, GetLocked(id));
+  if (!current) return absl::NotFoundError(absl::StrCat("no job ", id));
+  return renewal;
+}
+
+absl::StatusOr<JobRecord> SqliteJobStore::RequestCancel(const std::string& id) {
+  absl::MutexLock lock(&mu_);
+  const int64_t now = NowUnixMs();
+  // Every SET expression reads the row as it was before the update.
+  Statement st(db_,
+               "UPDATE jobs SET cancel_requested = 1, "
+               "end_unix_ms = CASE WHEN state = 1 OR lease_until_ms < ?1 THEN ?1 ELSE "
+               "end_unix_ms END, "
+               "state = CASE WHEN state = 1 OR lease_until_ms < ?1 THEN 5 ELSE state END "
+               "WHERE id = ?2 AND state IN (1, 2)");
+  RETURN_IF_ERROR(st.status());
+  st.Bind(1, now).Bind(2, id);
+  if (st.Step() != SQLITE_DONE) return st.Error();
+  ASSIGN_OR_RETURN(std::optional<JobRecord> job, GetLocked(id));
+  if (!job) return absl::NotFoundError(absl::StrCat("no job ", id));
+  return *std::move(job);
 }
 
 absl::StatusOr<int> SqliteJobStore::RequeueRunning() {

@@ -27,7 +27,11 @@ class SqliteJobStore : public JobStore {
                                               int64_t before_sequence) override;
   absl::StatusOr<int64_t> CountInState(JobState state) override;
   absl::Status Update(const JobRecord& job) override;
-  absl::StatusOr<std::optional<JobRecord>> ClaimNextQueued() override;
+  absl::StatusOr<std::optional<JobRecord>> ClaimNext(const std::string& owner,
+                                                     absl::Duration lease) override;
+  absl::StatusOr<LeaseRenewal> RenewLease(const std::string& id, const std::string& owner,
+                                          absl::Duration lease) override;
+  absl::StatusOr<JobRecord> RequestCancel(const std::string& id) override;
   absl::StatusOr<int> RequeueRunning() override;
 
  private:

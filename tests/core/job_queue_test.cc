@@ -105,7 +105,8 @@ TEST_F(JobQueueTest, ShutdownLeavesRunningJobResumable) {
     queue.Shutdown();
     EXPECT_EQ(queue.Submit("late", spec).status().code(), absl::StatusCode::kUnavailable);
   }
-  EXPECT_EQ(store_->Get("long")->state, JobState::kRunning);
+  // Released: this replica's next start, or any other, resumes it at once.
+  EXPECT_EQ(store_->Get("long")->state, JobState::kQueued);
   std::vector<int64_t> steps = ListCheckpointSteps(dir_.file("checkpoints/long"));
   ASSERT_EQ(steps.size(), 1u);  // written on the way out
   JobQueue restarted(store_.get(), options_);
@@ -120,6 +121,71 @@ TEST_F(JobQueueTest, ShutdownLeavesRunningJobResumable) {
   }
   EXPECT_TRUE(resumed);
   ASSERT_TRUE(restarted.Cancel("long").ok());
+}
+
+// Two queues on one store are two replicas sharing it.
+TEST_F(JobQueueTest, AReplicaTakesOverAJobWhoseLeaseLapsed) {
+  JobSpec spec = testing::TinySpec();
+  spec.max_steps = 1000000000;
+  spec.checkpoint_every_steps = 1000000;
+  {
+    JobQueue first(store_.get(), options_);
+    ASSERT_TRUE(first.Start().ok());
+    ASSERT_TRUE(first.Submit("long", spec).ok());
+    ASSERT_TRUE(WaitForState(first, "long", JobState::kRunning));
+    first.Shutdown();  // writes a checkpoint
+  }
+  const std::vector<int64_t> steps = ListCheckpointSteps(dir_.file("checkpoints/long"));
+  ASSERT_EQ(steps.size(), 1u);
+  // A replica claims it and dies at once: it never renews its lease.
+  const absl::Duration lease = absl::Milliseconds(600);
+  ASSERT_TRUE(store_->ClaimNext("dead-replica", lease)->has_value());
+
+  options_.replica_id = "survivor";
+  options_.lease = lease;
+  options_.poll_interval = absl::Milliseconds(50);
+  JobQueue survivor(store_.get(), options_);
+  const absl::Time started = absl::Now();
+  ASSERT_TRUE(survivor.Start().ok());
+  int64_t version = 0;
+  bool resumed = false;
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (!resumed && absl::Now() < deadline) {
+    auto job = survivor.WaitForChange("long", &version, absl::Now() + absl::Milliseconds(100));
+    resumed = job.ok() && job->owner == "survivor" && job->progress.step > steps[0];
+  }
+  ASSERT_TRUE(resumed) << "the survivor never resumed the job";
+  EXPECT_LT(absl::Now() - started, absl::Seconds(30));
+  EXPECT_EQ(store_->Get("long")->owner, "survivor");
+  ASSERT_TRUE(survivor.Cancel("long").ok());
+  ASSERT_TRUE(WaitForState(survivor, "long", JobState::kCancelled));
+}
+
+TEST_F(JobQueueTest, CancelOnAnotherReplicaStopsTheJobWhereItRuns) {
+  JobSpec spec = testing::TinySpec();
+  spec.max_steps = 1000000000;
+  options_.lease = absl::Milliseconds(900);
+  JobQueueOptions runner_options = options_;
+  runner_options.replica_id = "runner";
+  JobQueueOptions front_options = options_;
+  front_options.replica_id = "front";
+  front_options.max_concurrent_jobs = 0;  // takes calls, trains nothing
+  JobQueue runner(store_.get(), runner_options);
+  JobQueue front(store_.get(), front_options);
+  ASSERT_TRUE(runner.Start().ok());
+  ASSERT_TRUE(front.Start().ok());
+  ASSERT_TRUE(front.Submit("long", spec).ok());
+  ASSERT_TRUE(WaitForState(runner, "long", JobState::kRunning));
+
+  auto requested = front.Cancel("long");
+  ASSERT_TRUE(requested.ok()) << requested.status();
+  EXPECT_EQ(requested->state, JobState::kRunning);
+  EXPECT_TRUE(requested->cancel_requested);
+  EXPECT_EQ(requested->owner, "runner");
+  ASSERT_TRUE(WaitForState(runner, "long", JobState::kCancelled));
+  auto stored = store_->Get("long");
+  EXPECT_EQ(stored->state, JobState::kCancelled);
+  EXPECT_EQ(front.Cancel("long")->state, JobState::kCancelled);
 }
 
 }  // namespace
