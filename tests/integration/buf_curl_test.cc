@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "tests/testing/buf_binary.h"
 #include "tests/testing/process.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
@@ -16,11 +17,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string BufBinary() {
-  if (const char* env = std::getenv("DCGAN_BUF"); env && *env) return env;
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : "/root") + "/.cache/buf/node_modules/.bin/buf";
-}
+using testing::BufBinary;
 
 class BufCurlTest : public ::testing::Test {
  protected:

@@ -1,0 +1,170 @@
+// Two dcgan-server replicas on loopback behind haproxy, sharing a real
+// PostgreSQL job store and one checkpoint folder: the deployment of
+// deploy/docker-compose.yml, as processes. Calls go through the balancer
+// with dcganctl and buf curl; then the replica running a job is SIGKILLed
+// and the other one finishes it from its last checkpoint.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "tests/testing/buf_binary.h"
+#include "tests/testing/exposition.h"
+#include "tests/testing/grpc_balancer.h"
+#include "tests/testing/http_get.h"
+#include "tests/testing/postgres_server.h"
+#include "tests/testing/process.h"
+#include "tests/testing/server_process.h"
+#include "tests/testing/temp_dir.h"
+#include "tests/testing/tiny_job_flags.h"
+
+namespace dcgan {
+namespace {
+
+using testing::Concat;
+using ::testing::HasSubstr;
+using testing::ServerProcess;
+
+constexpr int kCheckpointEvery = 100;
+
+class ReplicasTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(postgres_.error(), "");
+    const std::string url = postgres_.NewDatabase();
+    ASSERT_FALSE(url.empty());
+    for (const char* id : {"replica-a", "replica-b"}) {
+      replicas_.push_back(std::make_unique<ServerProcess>(
+          dir_.file(id), std::vector<std::string>{"--job_store=" + url,
+                                                  "--checkpoint_dir=" + dir_.file("checkpoints"),
+                                                  std::string("--replica_id=") + id,
+                                                  "--job_lease_ms=2000", "--torch_threads=1"}));
+      ASSERT_TRUE(replicas_.back()->Start()) << replicas_.back()->log();
+    }
+    balancer_ = std::make_unique<testing::GrpcBalancer>(
+        std::vector<std::string>{replicas_[0]->address(), replicas_[1]->address()});
+    ASSERT_TRUE(balancer_->Start()) << balancer_->log();
+  }
+
+  // dcganctl through the balancer.
+  testing::CommandResult Ctl(std::vector<std::string> args) {
+    std::vector<std::string> argv = {testing::CtlBinary(), "--server=" + balancer_->address()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return testing::Run(argv);
+  }
+
+  static nlohmann::json JobOn(const ServerProcess& replica, const std::string& id) {
+    auto got = replica.Ctl({"job", id, "--json"});
+    if (got.exit_code != 0) return nlohmann::json();
+    return nlohmann::json::parse(got.output, nullptr, /*allow_exceptions=*/false);
+  }
+
+  static double SampleCallsServed(const ServerProcess& replica) {
+    const auto scrape = testing::HttpGet(replica.metrics_address(), "/metrics");
+    return testing::ExpositionValue(scrape.body,
+                                    R"(dcgan_sample_requests_total{code="OK",method="Sample"})")
+        .value_or(0);
+  }
+
+  testing::PostgresServer postgres_;
+  testing::TempDir dir_;
+  std::vector<std::unique_ptr<ServerProcess>> replicas_;
+  std::unique_ptr<testing::GrpcBalancer> balancer_;
+};
+
+TEST_F(ReplicasTest, EveryCallSucceedsOnEitherReplicaAndAJobOutlivesItsReplica) {
+  ASSERT_TRUE(std::filesystem::exists(testing::BufBinary())) << testing::BufBinary();
+  // Submit and watch to completion through the balancer.
+  auto train = Ctl(Concat(
+      {"train", "--job_id=shared", "--max_steps=30", "--checkpoint_every_steps=10", "--watch"},
+      testing::kTinyJobFlags));
+  ASSERT_EQ(train.exit_code, 0) << train.output << replicas_[0]->log() << replicas_[1]->log();
+  EXPECT_THAT(train.output, HasSubstr("SUCCEEDED"));
+
+  // Every replica answers GetJob the same.
+  const nlohmann::json on_a = JobOn(*replicas_[0], "shared");
+  const nlohmann::json on_b = JobOn(*replicas_[1], "shared");
+  ASSERT_TRUE(on_a.is_object() && on_b.is_object());
+  EXPECT_EQ(on_a["state"], "SUCCEEDED");
+  EXPECT_EQ(on_a["state"], on_b["state"]);
+  EXPECT_EQ(on_a["progress"]["step"], on_b["progress"]["step"]);
+  EXPECT_EQ(on_a["replica"], on_b["replica"]);
+  EXPECT_THAT(on_a["replica"].get<std::string>(), ::testing::StartsWith("replica-"));
+
+  // Sample through the balancer with buf curl (a new connection per call):
+  // both replicas serve it, from the shared checkpoints.
+  for (int i = 0; i < 6; ++i) {
+    auto sample =
+        testing::Run({testing::BufBinary(), "curl", "--protocol", "grpc", "--http2-prior-knowledge",
+                      "-d", R"({"model": "shared", "count": 2, "seed": )" + std::to_string(i) + "}",
+                      "http://" + balancer_->address() + "/dcgan.v1.SamplingService/Sample"});
+    ASSERT_EQ(sample.exit_code, 0) << sample.output;
+    EXPECT_THAT(sample.output, HasSubstr("\"png\""));
+  }
+  EXPECT_GT(SampleCallsServed(*replicas_[0]), 0) << "the balancer never chose replica-a";
+  EXPECT_GT(SampleCallsServed(*replicas_[1]), 0) << "the balancer never chose replica-b";
+
+  // A longer job; once it is well under way, SIGKILL the replica running it.
+  auto submitted = Ctl(Concat({"train", "--job_id=failover", "--max_steps=2500",
+                               "--checkpoint_every_steps=" + std::to_string(kCheckpointEvery)},
+                              testing::kTinyJobFlags));
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.output;
+  int64_t seen_step = 0;
+  std::string runner;
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        for (const auto& replica : replicas_) {
+          const nlohmann::json job = JobOn(*replica, "failover");
+          if (!job.is_object() || job["state"] != "RUNNING") continue;
+          const int64_t step = std::stoll(job["progress"].value("step", std::string("0")));
+          if (step < 3 * kCheckpointEvery) continue;
+          seen_step = step;
+          runner = job["replica"];
+          return true;
+        }
+        return false;
+      },
+      std::chrono::seconds(120)))
+      << "the job never got under way";
+  ServerProcess& dying = runner == "replica-a" ? *replicas_[0] : *replicas_[1];
+  ServerProcess& survivor = runner == "replica-a" ? *replicas_[1] : *replicas_[0];
+  ASSERT_EQ(runner, runner == "replica-a" ? "replica-a" : "replica-b");
+  dying.Kill(SIGKILL);
+  ASSERT_EQ(dying.WaitForExit(), 128 + SIGKILL);
+
+  // The balancer routes around the dead replica; the survivor takes the job
+  // over once its lease lapses and finishes it.
+  nlohmann::json final_job;
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        auto got = Ctl({"job", "failover", "--json"});
+        if (got.exit_code != 0) return false;
+        final_job = nlohmann::json::parse(got.output, nullptr, false);
+        return final_job.is_object() && final_job["state"] != "RUNNING" &&
+               final_job["state"] != "QUEUED";
+      },
+      std::chrono::seconds(180)))
+      << survivor.log();
+  EXPECT_EQ(final_job["state"], "SUCCEEDED") << final_job.dump();
+  EXPECT_EQ(final_job["progress"]["step"], "2500");
+  EXPECT_NE(final_job["replica"], runner);
+
+  // It resumed from the last checkpoint before the kill: at most one
+  // checkpoint interval of steps was lost.
+  std::smatch match;
+  const std::string log = survivor.log();
+  ASSERT_TRUE(std::regex_search(
+      log, match, std::regex("job failover resumes from its checkpoint at step ([0-9]+)")))
+      << log;
+  const int64_t resumed_from = std::stoll(match[1]);
+  EXPECT_GE(resumed_from, (seen_step - 1) / kCheckpointEvery * kCheckpointEvery)
+      << "seen at step " << seen_step << " before the kill";
+  std::cerr << "failover: " << runner << " killed after step " << seen_step << "; "
+            << final_job["replica"] << " resumed from step " << resumed_from << "\n";
+}
+
+}  // namespace
+}  // namespace dcgan

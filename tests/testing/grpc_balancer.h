@@ -1,0 +1,37 @@
+#ifndef DCGAN_TESTS_TESTING_GRPC_BALANCER_H_
+#define DCGAN_TESTS_TESTING_GRPC_BALANCER_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/testing/temp_dir.h"
+
+namespace dcgan::testing {
+
+// Debian's haproxy as a gRPC (HTTP/2) balancer on a free loopback port,
+// round-robin over `backends` (host:port) with TCP health checks every
+// 200 ms, as deploy/haproxy.cfg configures it for the Docker stack. A call
+// whose replica refuses the connection is retried on another one.
+class GrpcBalancer {
+ public:
+  explicit GrpcBalancer(std::vector<std::string> backends);
+  ~GrpcBalancer();  // stops haproxy
+
+  // Returns once the balancer accepts connections; false (see log()) if it
+  // did not within 15 s.
+  bool Start();
+  const std::string& address() const { return address_; }
+  std::string log() const;
+
+ private:
+  TempDir dir_;
+  std::vector<std::string> backends_;
+  std::string address_;
+  pid_t pid_ = -1;
+};
+
+}  // namespace dcgan::testing
+
+#endif  // DCGAN_TESTS_TESTING_GRPC_BALANCER_H_
