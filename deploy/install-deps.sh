@@ -2,9 +2,12 @@
 # Installs, from Debian 12's archive only, everything needed to build, run and
 # test dcgan-server. Idempotent: when every package is already present it does
 # no apt work at all and returns in well under a second.
+#   deploy/install-deps.sh           build, run and test (a developer machine, CI)
+#   deploy/install-deps.sh --build   build only (the Dockerfile's build stage)
 set -euo pipefail
+mode=${1:-all}
 
-PACKAGES=(
+BUILD_PACKAGES=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git
   # LibTorch (CPU) and the BLAS we run it on (see README "Performance")
@@ -13,18 +16,29 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   # abseil, metrics, tests
   libabsl-dev prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
-  # Prometheus server and promtool, for the metrics end-to-end tests
-  prometheus
   # storage and codecs
-  libsqlite3-dev libpq-dev postgresql libpng-dev libjpeg62-turbo-dev zlib1g-dev libssl-dev nlohmann-json3-dev
+  libsqlite3-dev libpq-dev libpng-dev libjpeg62-turbo-dev zlib1g-dev libssl-dev nlohmann-json3-dev
+)
+TEST_PACKAGES=(
   # the built-in dataset
   dataset-fashion-mnist
+  # servers the end-to-end tests start on loopback: Prometheus (and
+  # promtool), PostgreSQL, haproxy as the gRPC balancer
+  prometheus postgresql haproxy
+  # the container end-to-end test (tests/container/run.sh): Debian's Docker
+  # engine and compose v1, and debootstrap for a local base image
+  docker.io docker-compose debootstrap
 )
+case "$mode" in
+  all) PACKAGES=("${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}") ;;
+  --build) PACKAGES=("${BUILD_PACKAGES[@]}") ;;
+  *) echo "usage: $0 [--build]" >&2; exit 2 ;;
+esac
 
 # npm fetches `buf` (buf curl, the grpcurl-style client the tests use). A
 # machine may already have Node.js from elsewhere; only ask Debian for npm
 # if there is none.
-command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
+[[ $mode == --build ]] || command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs dependencies, builds the release and the
-# ASan+UBSan modes, and runs the whole ctest suite in each.
+# ASan+UBSan modes, and runs the whole ctest suite in each; in between, the
+# container end-to-end test (tests/container/run.sh: Docker image, compose
+# stack) against the release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/install-deps.sh
@@ -16,6 +18,13 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 
 scripts/build.sh release
 ctest --test-dir build/release --output-on-failure --timeout 600
+
+# dockerd needs root; CI runs as root.
+if [[ $(id -u) -eq 0 ]]; then
+  tests/container/run.sh
+else
+  echo "test.sh: SKIPPED tests/container/run.sh (starting dockerd needs root)" >&2
+fi
 
 scripts/build.sh asan
 # LibTorch itself is not instrumented; its one-time allocations at exit are

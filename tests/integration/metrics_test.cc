@@ -273,9 +273,11 @@ TEST_F(MetricsTest, ExpositionPassesPromtoolAndHasEveryFamily) {
       std::chrono::seconds(30)));
   EXPECT_EQ(server_.Ctl({"cancel", "lint"}).exit_code, 0);
 
-  auto config = testing::Run(
-      {"promtool", "check", "config", std::string(DCGAN_SOURCE_DIR) + "/deploy/prometheus.yml"});
-  EXPECT_EQ(config.exit_code, 0) << config.output;
+  for (const char* file : {"prometheus.yml", "prometheus-compose.yml"}) {
+    auto config = testing::Run(
+        {"promtool", "check", "config", std::string(DCGAN_SOURCE_DIR) + "/deploy/" + file});
+    EXPECT_EQ(config.exit_code, 0) << file << ": " << config.output;
+  }
 
   std::ofstream(dir_.file("metrics.txt")) << text;
   auto lint = testing::Run({"sh", "-c", "promtool check metrics < " + dir_.file("metrics.txt")});

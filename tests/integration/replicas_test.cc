@@ -62,6 +62,19 @@ class ReplicasTest : public ::testing::Test {
     return nlohmann::json::parse(got.output, nullptr, /*allow_exceptions=*/false);
   }
 
+  // The checkpoint step a Sample of `model` on `address` came from (buf
+  // curl prints protobuf JSON: int64 as a string); -1 on failure.
+  static int64_t SampledCheckpointStep(const std::string& address, const std::string& model) {
+    auto sample =
+        testing::Run({testing::BufBinary(), "curl", "--protocol", "grpc", "--http2-prior-knowledge",
+                      "-d", R"({"model": ")" + model + R"(", "count": 1})",
+                      "http://" + address + "/dcgan.v1.SamplingService/Sample"});
+    if (sample.exit_code != 0) return -1;
+    const auto json = nlohmann::json::parse(sample.output, nullptr, false);
+    if (!json.is_object() || !json.contains("checkpointStep")) return -1;
+    return std::stoll(json["checkpointStep"].get<std::string>());
+  }
+
   static double SampleCallsServed(const ServerProcess& replica) {
     const auto scrape = testing::HttpGet(replica.metrics_address(), "/metrics");
     return testing::ExpositionValue(scrape.body,
@@ -108,7 +121,7 @@ TEST_F(ReplicasTest, EveryCallSucceedsOnEitherReplicaAndAJobOutlivesItsReplica) 
   EXPECT_GT(SampleCallsServed(*replicas_[1]), 0) << "the balancer never chose replica-b";
 
   // A longer job; once it is well under way, SIGKILL the replica running it.
-  auto submitted = Ctl(Concat({"train", "--job_id=failover", "--max_steps=2500",
+  auto submitted = Ctl(Concat({"train", "--job_id=failover", "--max_steps=3000",
                                "--checkpoint_every_steps=" + std::to_string(kCheckpointEvery)},
                               testing::kTinyJobFlags));
   ASSERT_EQ(submitted.exit_code, 0) << submitted.output;
@@ -131,7 +144,21 @@ TEST_F(ReplicasTest, EveryCallSucceedsOnEitherReplicaAndAJobOutlivesItsReplica) 
       << "the job never got under way";
   ServerProcess& dying = runner == "replica-a" ? *replicas_[0] : *replicas_[1];
   ServerProcess& survivor = runner == "replica-a" ? *replicas_[1] : *replicas_[0];
-  ASSERT_EQ(runner, runner == "replica-a" ? "replica-a" : "replica-b");
+
+  // The other replica serves the running job's checkpoints, and the newer
+  // ones as they appear, without a restart.
+  const int64_t first_sampled = SampledCheckpointStep(survivor.address(), "failover");
+  ASSERT_GE(first_sampled, kCheckpointEvery);
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        const nlohmann::json job = JobOn(dying, "failover");
+        return job.is_object() && std::stoll(job["progress"].value("step", std::string("0"))) >
+                                      first_sampled + 2 * kCheckpointEvery;
+      },
+      std::chrono::seconds(120)));
+  EXPECT_GT(SampledCheckpointStep(survivor.address(), "failover"), first_sampled);
+  seen_step = std::stoll(JobOn(dying, "failover")["progress"].value("step", std::string("0")));
+
   dying.Kill(SIGKILL);
   ASSERT_EQ(dying.WaitForExit(), 128 + SIGKILL);
 
@@ -149,7 +176,7 @@ TEST_F(ReplicasTest, EveryCallSucceedsOnEitherReplicaAndAJobOutlivesItsReplica) 
       std::chrono::seconds(180)))
       << survivor.log();
   EXPECT_EQ(final_job["state"], "SUCCEEDED") << final_job.dump();
-  EXPECT_EQ(final_job["progress"]["step"], "2500");
+  EXPECT_EQ(final_job["progress"]["step"], "3000");
   EXPECT_NE(final_job["replica"], runner);
 
   // It resumed from the last checkpoint before the kill: at most one
@@ -164,6 +191,14 @@ TEST_F(ReplicasTest, EveryCallSucceedsOnEitherReplicaAndAJobOutlivesItsReplica) 
       << "seen at step " << seen_step << " before the kill";
   std::cerr << "failover: " << runner << " killed after step " << seen_step << "; "
             << final_job["replica"] << " resumed from step " << resumed_from << "\n";
+}
+
+// The balancer configuration the Docker stack mounts (DNS discovery of the
+// scaled service) is one haproxy accepts.
+TEST(DeployConfigTest, HaproxyAcceptsTheStacksConfiguration) {
+  auto check =
+      testing::Run({"haproxy", "-c", "-f", std::string(DCGAN_SOURCE_DIR) + "/deploy/haproxy.cfg"});
+  EXPECT_EQ(check.exit_code, 0) << check.output;
 }
 
 }  // namespace
