@@ -150,6 +150,10 @@ void PrintJob(const v1::Job& job) {
     std::cout << "  checkpoints " << job.checkpoints_size() << " (newest "
               << job.checkpoints(job.checkpoints_size() - 1).step() << ")";
   }
+  if (job.state() == v1::Job::RUNNING && !job.replica().empty()) {
+    std::cout << "  on " << job.replica();
+  }
+  if (job.cancel_requested() && job.state() == v1::Job::RUNNING) std::cout << "  (cancelling)";
   if (!job.error().empty()) std::cout << "  error: " << job.error();
   std::cout << "\n";
 }

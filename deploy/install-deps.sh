@@ -27,7 +27,7 @@ TEST_PACKAGES=(
   prometheus postgresql haproxy
   # the container end-to-end test (tests/container/run.sh): Debian's Docker
   # engine and compose v1, and debootstrap for a local base image
-  docker.io docker-compose debootstrap
+  docker.io docker-compose debootstrap jq
 )
 case "$mode" in
   all) PACKAGES=("${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}") ;;

@@ -4,8 +4,10 @@
 # is reachable), `docker build` of the real Dockerfile and of the stack's
 # other images, the compose stack up with deploy/docker-compose.host.yml
 # (host network, loopback ports), then through haproxy: health, a training
-# job watched to the end, Sample with dcganctl and buf curl; then
-# `docker stop` of a replica must drain and exit 0 while the other serves.
+# job watched to the end, Sample with dcganctl and buf curl, Prometheus
+# scraping both replicas; then `docker stop` of the replica running a job
+# must drain (exit 0) and hand the job over: the other replica resumes it
+# from the drain's checkpoint and finishes it, and keeps serving.
 # Needs root, and build/release (dcganctl on the host). Caches (the base
 # rootfs, Docker's images and BuildKit cache mounts) live under
 # $DCGAN_DOCKER_CACHE so a second run rebuilds only what changed.
@@ -38,6 +40,7 @@ cleanup() {
     "${compose[@]}" down -v --timeout 60 > /dev/null 2>&1
   fi
   [[ -n $dockerd_pid ]] && kill "$dockerd_pid" && wait "$dockerd_pid" 2> /dev/null
+  umount "$run_dir/exec/netns/default" 2> /dev/null
   if [[ ${keep_logs:-1} == 1 ]]; then
     echo "container-test: logs kept in $run_dir" >&2
   else
@@ -138,32 +141,57 @@ grep -q SUCCEEDED "$run_dir/train.log" || fail "the job did not succeed"
   fail "dcganctl sample through the balancer"
 [[ $(head -c 8 "$run_dir/grid.png" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] ||
   fail "the sample is not a PNG"
-for i in 1 2 3 4; do
-  "$buf" curl --protocol grpc --http2-prior-knowledge -d "{\"model\": \"container\", \"count\": 1, \"seed\": $i}" \
-    "http://$lb/dcgan.v1.SamplingService/Sample" > "$run_dir/buf-$i.json" || fail "buf curl Sample"
-done
-for port in $DCGAN_TEST_METRICS_PORT_1 $DCGAN_TEST_METRICS_PORT_2; do
-  served=$(curl -sf "http://127.0.0.1:$port/metrics" |
-    awk '/^dcgan_sample_requests_total\{code="OK",method="Sample"\}/{print $2}')
-  [[ -n $served && $served != 0 ]] || fail "replica with metrics on $port served no Sample"
-done
+served_by() {
+  curl -sf "http://127.0.0.1:$1/metrics" |
+    awk '/^dcgan_sample_requests_total\{code="OK",method="Sample"\}/{print $2}'
+}
+# buf curl, a new connection per call; haproxy may still be bringing a
+# replica that started late into rotation (2 good checks), so go on until
+# both have served, within a deadline.
+both_served() {
+  "$buf" curl --protocol grpc --http2-prior-knowledge -d '{"model": "container", "count": 1}' \
+    "http://$lb/dcgan.v1.SamplingService/Sample" > "$run_dir/buf.json" || fail "buf curl Sample"
+  grep -q '"png"' "$run_dir/buf.json" || fail "buf curl Sample returned no image"
+  local a b
+  a=$(served_by $DCGAN_TEST_METRICS_PORT_1)
+  b=$(served_by $DCGAN_TEST_METRICS_PORT_2)
+  [[ -n $a && $a != 0 && -n $b && $b != 0 ]]
+}
+wait_for 30 "the balancer never sent a Sample to both replicas" both_served
 wait_for 30 "Prometheus never scraped both replicas" bash -c \
   "curl -sf 'http://127.0.0.1:$DCGAN_TEST_PROMETHEUS_PORT/api/v1/query?query=count(up%3D%3D1)' | grep -q '\"2\"\\]'"
 say "job, samples (dcganctl, buf curl; both replicas) and Prometheus through the stack"
 
-# --- docker stop drains a replica; the other keeps serving ---
-replica2=$("${compose[@]}" ps -q dcgan-2)
+# --- docker stop drains the replica running a job: it checkpoints the job
+# and hands it back to the queue; the other replica finishes it ---
+tiny=(--image_size=16 --generator_width=8 --discriminator_width=8 --batch_size=16 --latent_dim=16)
+"$ctl" --server=$lb train --job_id=handoff "${tiny[@]}" --max_steps=4000 \
+  --checkpoint_every_steps=1000 > /dev/null || fail "submitting the hand-off job"
+job_field() { "$ctl" --server=$lb --json job handoff | jq -r "$1"; }
+under_way() { [[ $(job_field .state) == RUNNING && $(job_field '.progress.step // "0"') -ge 200 ]]; }
+wait_for 120 "the hand-off job never got under way" under_way
+runner=$(job_field .replica)
+seen=$(job_field .progress.step)
+service=$([[ $runner == dcgan-1 ]] && echo dcgan || echo dcgan-2)
+container=$("${compose[@]}" ps -q "$service")
 stop_start=$(date +%s)
-$docker stop -t 60 "$replica2" > /dev/null
-code=$($docker inspect -f '{{.State.ExitCode}}' "$replica2")
-[[ $code == 0 ]] || fail "replica 2 exited with $code after docker stop"
-$docker logs "$replica2" 2>&1 | grep -q "draining" || fail "replica 2 did not drain"
-$docker logs "$replica2" 2>&1 | grep -q "dcgan-server: stopped" || fail "replica 2 did not stop cleanly"
-say "docker stop drained replica 2 in $(($(date +%s) - stop_start)) s (exit 0)"
+$docker stop -t 60 "$container" > /dev/null
+code=$($docker inspect -f '{{.State.ExitCode}}' "$container")
+[[ $code == 0 ]] || fail "$runner exited with $code after docker stop"
+$docker logs "$container" 2>&1 | grep -q "draining" || fail "$runner did not drain"
+$docker logs "$container" 2>&1 | grep -q "dcgan-server: stopped" || fail "$runner did not stop cleanly"
+say "docker stop drained $runner (running handoff at step >= $seen) in $(($(date +%s) - stop_start)) s, exit 0"
+finished() { [[ $(job_field .state) == SUCCEEDED ]]; }
+wait_for 180 "the other replica never finished the handed-off job" finished
+[[ $(job_field .replica) != "$runner" ]] || fail "the job did not move to the other replica"
+other=$("${compose[@]}" ps -q "$([[ $service == dcgan ]] && echo dcgan-2 || echo dcgan)")
+resumed=$($docker logs "$other" 2>&1 | sed -n 's/.*job handoff resumes from its checkpoint at step \([0-9]*\).*/\1/p')
+[[ -n $resumed && $resumed -ge $seen ]] ||
+  fail "the other replica resumed from step '${resumed}', not from the drain's checkpoint (>= $seen)"
+say "$(job_field .replica) resumed handoff from step $resumed (the drain's checkpoint) and finished it"
 for i in 1 2 3 4; do
-  "$ctl" --server=$lb sample container --count=1 --out "$run_dir/after-$i.png" > /dev/null ||
-    fail "Sample through the balancer after replica 2 stopped"
+  "$ctl" --server=$lb sample handoff --count=1 --out "$run_dir/after-$i.png" > /dev/null ||
+    fail "Sample through the balancer after $runner stopped"
 done
-"$ctl" --server=$lb job container | grep -q SUCCEEDED || fail "GetJob after replica 2 stopped"
 keep_logs=0
 say "PASSED in $(($(date +%s) - start)) s"

@@ -2,9 +2,11 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "core/checkpoint/checkpoint.h"
 #include "core/jobs/sqlite_job_store.h"
+#include "tests/testing/process.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/tiny_spec.h"
 
@@ -186,6 +188,42 @@ TEST_F(JobQueueTest, CancelOnAnotherReplicaStopsTheJobWhereItRuns) {
   auto stored = store_->Get("long");
   EXPECT_EQ(stored->state, JobState::kCancelled);
   EXPECT_EQ(front.Cancel("long")->state, JobState::kCancelled);
+}
+
+// Another replica took the job over (as after a lapsed lease; done here by
+// hand, through a second connection to the same file): the old holder sees
+// it at its next renewal, stops the job, and writes nothing more.
+TEST_F(JobQueueTest, AReplicaThatLostItsLeaseStopsWithoutWriting) {
+  JobSpec spec = testing::TinySpec();
+  spec.max_steps = 1000000000;
+  options_.replica_id = "slow";
+  options_.lease = absl::Milliseconds(600);
+  JobQueue slow(store_.get(), options_);
+  ASSERT_TRUE(slow.Start().ok());
+  ASSERT_TRUE(slow.Submit("stolen", spec).ok());
+  ASSERT_TRUE(WaitForState(slow, "stolen", JobState::kRunning));
+
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.file("jobs.db").c_str(), &other), SQLITE_OK);
+  sqlite3_busy_timeout(other, 5000);
+  ASSERT_EQ(sqlite3_exec(other,
+                         "UPDATE jobs SET owner = 'thief', progress = '{\"step\": 1}' "
+                         "WHERE id = 'stolen'",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(other);
+
+  // The slow replica stops it: Get no longer answers from its live record.
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        auto job = slow.Get("stolen");
+        return job.ok() && job->owner == "thief";
+      },
+      std::chrono::seconds(30)));
+  auto stored = store_->Get("stolen");
+  EXPECT_EQ(stored->state, JobState::kRunning) << "the thief's job, untouched";
+  EXPECT_EQ(stored->owner, "thief");
+  EXPECT_EQ(stored->progress.step, 1) << "the old holder wrote progress after losing the lease";
 }
 
 }  // namespace
