@@ -113,11 +113,13 @@ int main(int argc, char** argv) {
   const std::string state_dir = absl::GetFlag(FLAGS_state_dir);
   std::string checkpoint_dir = absl::GetFlag(FLAGS_checkpoint_dir);
   if (checkpoint_dir.empty()) checkpoint_dir = state_dir + "/checkpoints";
-  std::error_code ec;
-  std::filesystem::create_directories(checkpoint_dir, ec);
-  if (ec) {
-    std::cerr << "dcgan-server: cannot create " << checkpoint_dir << ": " << ec.message() << "\n";
-    return 1;
+  for (const std::string& dir : {state_dir, checkpoint_dir}) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      std::cerr << "dcgan-server: cannot create " << dir << ": " << ec.message() << "\n";
+      return 1;
+    }
   }
   auto store = dcgan::OpenJobStore(absl::GetFlag(FLAGS_job_store), state_dir);
   if (!store.ok()) {

@@ -65,6 +65,10 @@ wait_for() {
   done
 }
 
+# The stack as users run it (bridge network, scaled service) is valid
+# compose; it is the host-network variant that runs here.
+docker-compose -f deploy/docker-compose.yml config -q || fail "deploy/docker-compose.yml is not valid"
+
 # --- engine ---
 mkdir -p "$cache/docker"
 dockerd --data-root "$cache/docker" --exec-root "$run_dir/exec" -H "$DOCKER_HOST" \

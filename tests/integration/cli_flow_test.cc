@@ -241,3 +241,28 @@ TEST(ConnectionAgeTest, LongLivedClientLosesNoCallWhenConnectionsRotate) {
 
 }  // namespace
 }  // namespace dcgan
+
+namespace dcgan {
+namespace {
+
+// --checkpoint_dir elsewhere (a shared volume) must not leave the state
+// folder, where SQLite lives, uncreated.
+TEST(ServerStartTest, CreatesAMissingStateDirWhenCheckpointsLiveElsewhere) {
+  testing::TempDir dir;
+  const std::string port_file = dir.file("port");
+  const pid_t pid =
+      testing::Spawn({testing::ServerBinary(), "--listen=127.0.0.1:0",
+                      "--metrics_listen=", "--state_dir=" + dir.file("new/state"),
+                      "--checkpoint_dir=" + dir.file("shared"), "--port_file=" + port_file},
+                     dir.file("server.log"));
+  ASSERT_GT(pid, 0);
+  const bool serving = testing::WaitFor([&] { return std::filesystem::exists(port_file); },
+                                        std::chrono::seconds(60));
+  kill(pid, SIGTERM);
+  EXPECT_EQ(testing::WaitForExit(pid, std::chrono::seconds(60)), 0);
+  ASSERT_TRUE(serving) << ReadFileOrEmpty(dir.file("server.log"));
+  EXPECT_TRUE(std::filesystem::exists(dir.file("new/state/jobs.db")));
+}
+
+}  // namespace
+}  // namespace dcgan
