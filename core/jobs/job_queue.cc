@@ -360,13 +360,11 @@ void JobQueue::Finish(JobRecord job, absl::Status result, Running* running) {
     // Shutdown: a checkpoint was written; back to QUEUED, so this replica's
     // next start or any other replica resumes it from there at once.
     job.state = JobState::kQueued;
-    Publish(job, /*persist=*/true, running);
-    return;
   } else {
     job.state = JobState::kFailed;
     job.error = std::string(result.message());
   }
-  job.end_unix_ms = NowUnixMs();
+  if (IsTerminal(job.state)) job.end_unix_ms = NowUnixMs();
   {
     absl::MutexLock lock(&mu_);
     running->record = job;
