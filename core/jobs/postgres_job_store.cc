@@ -189,12 +189,19 @@ absl::StatusOr<JobRecord> PostgresJobStore::Create(const JobRecord& job) {
   return created;
 }
 
-absl::StatusOr<JobRecord> PostgresJobStore::Get(const std::string& id) {
-  absl::MutexLock lock(&mu_);
+absl::StatusOr<std::optional<JobRecord>> PostgresJobStore::GetLocked(const std::string& id) {
   ASSIGN_OR_RETURN(Result found,
                    Query(absl::StrCat("SELECT ", kColumns, " FROM jobs WHERE id = $1"), {id}));
-  if (found.rows() == 0) return absl::NotFoundError(absl::StrCat("no job ", id));
-  return found.Job(0);
+  if (found.rows() == 0) return std::optional<JobRecord>();
+  ASSIGN_OR_RETURN(JobRecord job, found.Job(0));
+  return std::optional<JobRecord>(std::move(job));
+}
+
+absl::StatusOr<JobRecord> PostgresJobStore::Get(const std::string& id) {
+  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(std::optional<JobRecord> job, GetLocked(id));
+  if (!job) return absl::NotFoundError(absl::StrCat("no job ", id));
+  return *std::move(job);
 }
 
 absl::StatusOr<std::vector<JobRecord>> PostgresJobStore::List(std::optional<JobState> state,
@@ -231,11 +238,9 @@ absl::Status PostgresJobStore::Update(const JobRecord& job) {
             {absl::StrCat(int(job.state)), TrainingProgressToJson(job.progress), job.error,
              absl::StrCat(job.start_unix_ms), absl::StrCat(job.end_unix_ms), job.id, job.owner}));
   if (updated.Affected() > 0) return absl::OkStatus();
-  ASSIGN_OR_RETURN(Result found,
-                   Query(absl::StrCat("SELECT ", kColumns, " FROM jobs WHERE id = $1"), {job.id}));
-  if (found.rows() == 0) return absl::NotFoundError(absl::StrCat("no job ", job.id));
-  ASSIGN_OR_RETURN(JobRecord current, found.Job(0));
-  return LostLeaseError(job, current);
+  ASSIGN_OR_RETURN(std::optional<JobRecord> current, GetLocked(job.id));
+  if (!current) return absl::NotFoundError(absl::StrCat("no job ", job.id));
+  return LostLeaseError(job, *current);
 }
 
 absl::StatusOr<std::optional<JobRecord>> PostgresJobStore::ClaimNext(const std::string& owner,
@@ -272,8 +277,8 @@ absl::StatusOr<JobStore::LeaseRenewal> PostgresJobStore::RenewLease(const std::s
     renewal.cancel_requested = renewed.Text(0, 0) == "t";
     return renewal;
   }
-  ASSIGN_OR_RETURN(Result found, Query("SELECT 1 FROM jobs WHERE id = $1", {id}));
-  if (found.rows() == 0) return absl::NotFoundError(absl::StrCat("no job ", id));
+  ASSIGN_OR_RETURN(std::optional<JobRecord> current, GetLocked(id));
+  if (!current) return absl::NotFoundError(absl::StrCat("no job ", id));
   return renewal;
 }
 
@@ -283,14 +288,16 @@ absl::StatusOr<JobRecord> PostgresJobStore::RequestCancel(const std::string& id)
   const std::string stoppable = absl::StrCat("(state = 1 OR lease_until_ms < ", kNowMs, ")");
   ASSIGN_OR_RETURN(
       Result cancelled,
-      Query(absl::StrCat("UPDATE jobs SET cancel_requested = TRUE, end_unix_ms = CASE WHEN ",
-                         stoppable, " THEN $2::bigint ELSE end_unix_ms END, state = CASE WHEN ",
-                         stoppable, " THEN 5 ELSE state END WHERE id = $1 AND state IN (1, 2)"),
+      Query(absl::StrCat(
+                "UPDATE jobs SET cancel_requested = TRUE, end_unix_ms = CASE WHEN ", stoppable,
+                " THEN $2::bigint ELSE end_unix_ms END, state = CASE WHEN ", stoppable,
+                " THEN 5 ELSE state END WHERE id = $1 AND state IN (1, 2) RETURNING ", kColumns),
             {id, absl::StrCat(NowUnixMs())}));
-  ASSIGN_OR_RETURN(Result found,
-                   Query(absl::StrCat("SELECT ", kColumns, " FROM jobs WHERE id = $1"), {id}));
-  if (found.rows() == 0) return absl::NotFoundError(absl::StrCat("no job ", id));
-  return found.Job(0);
+  if (cancelled.rows() > 0) return cancelled.Job(0);
+  // Terminal already, or no such job.
+  ASSIGN_OR_RETURN(std::optional<JobRecord> job, GetLocked(id));
+  if (!job) return absl::NotFoundError(absl::StrCat("no job ", id));
+  return *std::move(job);
 }
 
 absl::StatusOr<int> PostgresJobStore::RequeueRunning() {

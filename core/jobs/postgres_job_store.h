@@ -53,6 +53,9 @@ class PostgresJobStore : public JobStore {
   absl::StatusOr<Result> Query(const std::string& sql, const std::vector<std::string>& params)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Migrate() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // nullopt if there is no such job.
+  absl::StatusOr<std::optional<JobRecord>> GetLocked(const std::string& id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   absl::Mutex mu_;
   pg_conn* const conn_ ABSL_PT_GUARDED_BY(mu_);
