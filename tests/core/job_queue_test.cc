@@ -32,6 +32,25 @@ class JobQueueTest : public ::testing::Test {
     return false;
   }
 
+  // A job that runs until stopped, and checkpoints only when asked to.
+  static JobSpec LongSpec() {
+    JobSpec spec = testing::TinySpec();
+    spec.max_steps = 1000000000;
+    spec.checkpoint_every_steps = 1000000;
+    return spec;
+  }
+
+  // Runs LongSpec() as `id` on a queue of its own until it is RUNNING, then
+  // shuts that queue down, which writes a checkpoint and releases the job.
+  void RunThenShutDown(const std::string& id) {
+    JobQueue queue(store_.get(), options_);
+    ASSERT_TRUE(queue.Start().ok());
+    ASSERT_TRUE(queue.Submit(id, LongSpec()).ok());
+    ASSERT_TRUE(WaitForState(queue, id, JobState::kRunning));
+    queue.Shutdown();
+    EXPECT_EQ(queue.Submit("late", LongSpec()).status().code(), absl::StatusCode::kUnavailable);
+  }
+
   testing::TempDir dir_;
   std::unique_ptr<SqliteJobStore> store_;
   JobQueueOptions options_;
@@ -96,17 +115,7 @@ TEST_F(JobQueueTest, CancelQueuedAndRunning) {
 }
 
 TEST_F(JobQueueTest, ShutdownLeavesRunningJobResumable) {
-  JobSpec spec = testing::TinySpec();
-  spec.max_steps = 1000000000;
-  spec.checkpoint_every_steps = 1000000;
-  {
-    JobQueue queue(store_.get(), options_);
-    ASSERT_TRUE(queue.Start().ok());
-    ASSERT_TRUE(queue.Submit("long", spec).ok());
-    ASSERT_TRUE(WaitForState(queue, "long", JobState::kRunning));
-    queue.Shutdown();
-    EXPECT_EQ(queue.Submit("late", spec).status().code(), absl::StatusCode::kUnavailable);
-  }
+  ASSERT_NO_FATAL_FAILURE(RunThenShutDown("long"));
   // Released: this replica's next start, or any other, resumes it at once.
   EXPECT_EQ(store_->Get("long")->state, JobState::kQueued);
   std::vector<int64_t> steps = ListCheckpointSteps(dir_.file("checkpoints/long"));
@@ -127,16 +136,7 @@ TEST_F(JobQueueTest, ShutdownLeavesRunningJobResumable) {
 
 // Two queues on one store are two replicas sharing it.
 TEST_F(JobQueueTest, AReplicaTakesOverAJobWhoseLeaseLapsed) {
-  JobSpec spec = testing::TinySpec();
-  spec.max_steps = 1000000000;
-  spec.checkpoint_every_steps = 1000000;
-  {
-    JobQueue first(store_.get(), options_);
-    ASSERT_TRUE(first.Start().ok());
-    ASSERT_TRUE(first.Submit("long", spec).ok());
-    ASSERT_TRUE(WaitForState(first, "long", JobState::kRunning));
-    first.Shutdown();  // writes a checkpoint
-  }
+  ASSERT_NO_FATAL_FAILURE(RunThenShutDown("long"));
   const std::vector<int64_t> steps = ListCheckpointSteps(dir_.file("checkpoints/long"));
   ASSERT_EQ(steps.size(), 1u);
   // A replica claims it and dies at once: it never renews its lease.

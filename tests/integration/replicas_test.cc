@@ -75,6 +75,11 @@ class ReplicasTest : public ::testing::Test {
     return std::stoll(json["checkpointStep"].get<std::string>());
   }
 
+  // A Job's progress.step (protobuf JSON: int64 as a string; absent at 0).
+  static int64_t StepOf(const nlohmann::json& job) {
+    return std::stoll(job["progress"].value("step", std::string("0")));
+  }
+
   static double SampleCallsServed(const ServerProcess& replica) {
     const auto scrape = testing::HttpGet(replica.metrics_address(), "/metrics");
     return testing::ExpositionValue(scrape.body,
@@ -132,7 +137,7 @@ TEST_F(ReplicasTest, EveryCallSucceedsOnEitherReplicaAndAJobOutlivesItsReplica) 
         for (const auto& replica : replicas_) {
           const nlohmann::json job = JobOn(*replica, "failover");
           if (!job.is_object() || job["state"] != "RUNNING") continue;
-          const int64_t step = std::stoll(job["progress"].value("step", std::string("0")));
+          const int64_t step = StepOf(job);
           if (step < 3 * kCheckpointEvery) continue;
           seen_step = step;
           runner = job["replica"];
@@ -152,12 +157,11 @@ TEST_F(ReplicasTest, EveryCallSucceedsOnEitherReplicaAndAJobOutlivesItsReplica) 
   ASSERT_TRUE(testing::WaitFor(
       [&] {
         const nlohmann::json job = JobOn(dying, "failover");
-        return job.is_object() && std::stoll(job["progress"].value("step", std::string("0"))) >
-                                      first_sampled + 2 * kCheckpointEvery;
+        return job.is_object() && StepOf(job) > first_sampled + 2 * kCheckpointEvery;
       },
       std::chrono::seconds(120)));
   EXPECT_GT(SampledCheckpointStep(survivor.address(), "failover"), first_sampled);
-  seen_step = std::stoll(JobOn(dying, "failover")["progress"].value("step", std::string("0")));
+  seen_step = StepOf(JobOn(dying, "failover"));
 
   dying.Kill(SIGKILL);
   ASSERT_EQ(dying.WaitForExit(), 128 + SIGKILL);
