@@ -42,7 +42,7 @@ esac
 
 missing=()
 for p in "${PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed; then
+  if [[ $(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) != installed ]]; then
     missing+=("$p")
   fi
 done
@@ -62,7 +62,7 @@ fi
 blas_link=/etc/alternatives/libblas.so.3-x86_64-linux-gnu
 openblas=/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3
 if [[ -e $openblas && "$(readlink -f "$blas_link" 2>/dev/null)" != "$openblas" ]]; then
-  if update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | grep -q '^Status: auto'; then
+  if [[ $'\n'$(update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null) == *$'\nStatus: auto'* ]]; then
     ${SUDO:-} update-alternatives --quiet --set libblas.so.3-x86_64-linux-gnu "$openblas" || true
   fi
 fi

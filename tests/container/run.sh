@@ -182,8 +182,11 @@ stop_start=$(date +%s)
 $docker stop -t 60 "$container" > /dev/null
 code=$($docker inspect -f '{{.State.ExitCode}}' "$container")
 [[ $code == 0 ]] || fail "$runner exited with $code after docker stop"
-$docker logs "$container" 2>&1 | grep -q "draining" || fail "$runner did not drain"
-$docker logs "$container" 2>&1 | grep -q "dcgan-server: stopped" || fail "$runner did not stop cleanly"
+# Read the log whole before matching: under pipefail, `docker logs | grep -q`
+# fails whenever grep exits before docker logs has written everything.
+stopped_log=$($docker logs "$container" 2>&1)
+[[ $stopped_log == *"draining"* ]] || fail "$runner did not drain"
+[[ $stopped_log == *"dcgan-server: stopped"* ]] || fail "$runner did not stop cleanly"
 say "docker stop drained $runner (running handoff at step >= $seen) in $(($(date +%s) - stop_start)) s, exit 0"
 finished() { [[ $(job_field .state) == SUCCEEDED ]]; }
 wait_for 180 "the other replica never finished the handed-off job" finished
