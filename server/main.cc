@@ -22,6 +22,7 @@
 #include "grpc/health/v1/health.pb.h"
 #include "server/call_log_interceptor.h"
 #include "server/grpc_metrics_interceptor.h"
+#include "server/haproxy_agent.h"
 #include "server/job_state_collector.h"
 #include "server/metrics_endpoint.h"
 #include "server/model_cache_collector.h"
@@ -71,6 +72,13 @@ ABSL_FLAG(int, grpc_max_pollers, 2, "gRPC sync-server threads kept waiting for c
 ABSL_FLAG(int, model_cache_size, 8, "loaded generators kept in memory (LRU)");
 ABSL_FLAG(int, keep_last_checkpoints, 5, "checkpoints kept per job (older ones are deleted)");
 ABSL_FLAG(int, drain_seconds, 30, "on SIGTERM/SIGINT, how long calls in flight may take to finish");
+ABSL_FLAG(int, drain_delay_ms, 0,
+          "on SIGTERM/SIGINT, how long to go on serving while health says NOT_SERVING, before "
+          "refusing new calls: set it above the balancer's check interval, so it has stopped "
+          "sending calls here by then (a second signal cuts it short)");
+ABSL_FLAG(std::string, haproxy_agent_listen, "",
+          "address (host:port) answering haproxy's agent-check: \"up ready\" while serving, "
+          "\"drain\" while draining (empty: off)");
 ABSL_FLAG(bool, log_calls, false, "log each call's start and status to stderr");
 ABSL_FLAG(std::string, port_file, "",
           "if set, the bound port is written here once the server is serving (for scripts)");
@@ -185,6 +193,17 @@ int main(int argc, char** argv) {
     metrics_port = ports.empty() ? 0 : ports.front();
   }
 
+  std::unique_ptr<dcgan::HaproxyAgent> agent;
+  if (const std::string address = absl::GetFlag(FLAGS_haproxy_agent_listen); !address.empty()) {
+    absl::StatusOr<std::unique_ptr<dcgan::HaproxyAgent>> started =
+        dcgan::HaproxyAgent::Start(address);
+    if (!started.ok()) {
+      std::cerr << "dcgan-server: " << started.status().message() << "\n";
+      return 1;
+    }
+    agent = *std::move(started);
+  }
+
   // Reflection describes grpc.health.v1.Health only if its descriptor is in
   // the generated pool; naming it here keeps the linker from dropping it.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
@@ -234,6 +253,7 @@ int main(int argc, char** argv) {
   std::cerr << "dcgan-server: " << queue.replica_id() << " serving on port " << port << " ("
             << threads << " torch threads, state in " << state_dir << ")";
   if (exposer) std::cerr << "; metrics on port " << metrics_port << " at /metrics";
+  if (agent) std::cerr << "; haproxy agent on port " << agent->port();
   std::cerr << "\n";
   WritePortFile(absl::GetFlag(FLAGS_metrics_port_file), metrics_port);
   WritePortFile(absl::GetFlag(FLAGS_port_file), port);
@@ -241,11 +261,20 @@ int main(int argc, char** argv) {
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   std::cerr << "dcgan-server: " << strsignal(signal_number) << ": draining\n";
-  // Balancers see NOT_SERVING first; watchers are released; then gRPC stops
-  // accepting calls and waits (bounded) for those in flight; then running
+  // Balancers see NOT_SERVING (gRPC health, the haproxy agent) first and
+  // have --drain_delay_ms to stop sending calls here while they are still
+  // served; then gRPC stops accepting calls (it cancels any received but
+  // not yet started) and waits (bounded) for those in flight; then running
   // jobs checkpoint, stop and go back to the queue, where this replica's
   // next start or another replica resumes them.
   for (const auto& name : services) health->SetServingStatus(name, false);
+  if (agent) agent->SetDraining();
+  if (const int delay_ms = absl::GetFlag(FLAGS_drain_delay_ms); delay_ms > 0) {
+    const timespec delay = {delay_ms / 1000, (delay_ms % 1000) * 1000000L};
+    if (sigtimedwait(&signals, nullptr, &delay) > 0) {
+      std::cerr << "dcgan-server: second signal: not waiting out --drain_delay_ms\n";
+    }
+  }
   queue.BeginShutdown();
   server->Shutdown(std::chrono::system_clock::now() +
                    std::chrono::seconds(absl::GetFlag(FLAGS_drain_seconds)));

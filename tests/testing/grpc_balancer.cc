@@ -27,7 +27,7 @@ bool Accepts(int port) {
 
 }  // namespace
 
-GrpcBalancer::GrpcBalancer(std::vector<std::string> backends) : backends_(std::move(backends)) {}
+GrpcBalancer::GrpcBalancer(std::vector<Backend> backends) : backends_(std::move(backends)) {}
 
 GrpcBalancer::~GrpcBalancer() {
   if (pid_ > 0) {
@@ -59,8 +59,12 @@ bool GrpcBalancer::Start() {
               "backend replicas\n"
               "  balance roundrobin\n";
     for (size_t i = 0; i < backends_.size(); ++i) {
-      config << "  server replica" << i << " " << backends_[i]
-             << " proto h2 check inter 200ms fall 1 rise 1\n";
+      config << "  server replica" << i << " " << backends_[i].address
+             << " proto h2 check inter 200ms fall 1 rise 1";
+      if (backends_[i].agent_port > 0) {
+        config << " agent-check agent-port " << backends_[i].agent_port << " agent-inter 200ms";
+      }
+      config << "\n";
     }
   }
   pid_ = Spawn({"haproxy", "-db", "-f", dir_.file("haproxy.cfg")}, dir_.file("haproxy.log"));

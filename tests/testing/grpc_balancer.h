@@ -11,12 +11,17 @@
 namespace dcgan::testing {
 
 // Debian's haproxy as a gRPC (HTTP/2) balancer on a free loopback port,
-// round-robin over `backends` (host:port) with TCP health checks every
-// 200 ms, as deploy/haproxy.cfg configures it for the Docker stack. A call
-// whose replica refuses the connection is retried on another one.
+// round-robin over `backends` with TCP health checks and agent checks
+// (dcgan-server --haproxy_agent_listen) every 200 ms, as deploy/haproxy.cfg
+// configures it for the Docker stack. A call whose replica refuses the
+// connection is retried on another one.
 class GrpcBalancer {
  public:
-  explicit GrpcBalancer(std::vector<std::string> backends);
+  struct Backend {
+    std::string address;  // host:port of its gRPC listener
+    int agent_port = 0;   // its haproxy agent on the same host; 0: none
+  };
+  explicit GrpcBalancer(std::vector<Backend> backends);
   ~GrpcBalancer();  // stops haproxy
 
   // Returns once the balancer accepts connections; false (see log()) if it
@@ -27,7 +32,7 @@ class GrpcBalancer {
 
  private:
   TempDir dir_;
-  std::vector<std::string> backends_;
+  std::vector<Backend> backends_;
   std::string address_;
   pid_t pid_ = -1;
 };
