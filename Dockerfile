@@ -42,12 +42,13 @@ WORKDIR /var/lib/dcgan
 # Jobs (SQLite when alone) and checkpoints; a shared volume for checkpoints
 # goes at /var/lib/dcgan/checkpoints (it takes this folder's owner).
 VOLUME /var/lib/dcgan
-# gRPC, Prometheus /metrics
-EXPOSE 50051 9464
+# gRPC, Prometheus /metrics, the haproxy agent (when --haproxy_agent_listen)
+EXPOSE 50051 9464 9465
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["dcganctl", "--server=127.0.0.1:50051", "--timeout=4", "health"]
-# SIGTERM drains: NOT_SERVING, calls in flight finish, running jobs
-# checkpoint and go back to the queue. Give it longer than --drain_seconds
-# (docker stop -t, compose stop_grace_period).
+# SIGTERM drains: NOT_SERVING (for --drain_delay_ms, still serving), calls
+# in flight finish, running jobs checkpoint and go back to the queue. Give it
+# longer than --drain_delay_ms plus --drain_seconds (docker stop -t, compose
+# stop_grace_period).
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["dcgan-server", "--listen=0.0.0.0:50051", "--state_dir=/var/lib/dcgan"]

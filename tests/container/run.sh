@@ -27,7 +27,8 @@ buf=${DCGAN_BUF:-$HOME/.cache/buf/node_modules/.bin/buf}
 base=${DCGAN_TEST_PORT_BASE:-56000}
 export DCGAN_TEST_PG_PORT=$base DCGAN_TEST_GRPC_PORT_1=$((base + 1)) \
   DCGAN_TEST_GRPC_PORT_2=$((base + 2)) DCGAN_TEST_METRICS_PORT_1=$((base + 11)) \
-  DCGAN_TEST_METRICS_PORT_2=$((base + 12)) DCGAN_TEST_PROMETHEUS_PORT=$((base + 20))
+  DCGAN_TEST_METRICS_PORT_2=$((base + 12)) DCGAN_TEST_AGENT_PORT_1=$((base + 31)) \
+  DCGAN_TEST_AGENT_PORT_2=$((base + 32)) DCGAN_TEST_PROMETHEUS_PORT=$((base + 20))
 lb=127.0.0.1:$((base + 50))
 export DCGAN_TEST_HAPROXY_CFG=$run_dir/haproxy.cfg DCGAN_TEST_PROMETHEUS_CFG=$run_dir/prometheus.yml
 compose=(docker-compose -p dcgan-ci -f deploy/docker-compose.yml -f deploy/docker-compose.host.yml)
@@ -37,7 +38,9 @@ cleanup() {
   set +e
   if [[ -S $sock ]]; then
     "${compose[@]}" logs --no-color > "$run_dir/stack.log" 2>&1
-    "${compose[@]}" down -v --timeout 60 > /dev/null 2>&1
+    local down_start=$(date +%s)
+    "${compose[@]}" down -v --timeout 60 > "$run_dir/down.log" 2>&1
+    say "stack down in $(($(date +%s) - down_start)) s"
   fi
   [[ -n $dockerd_pid ]] && kill "$dockerd_pid" && wait "$dockerd_pid" 2> /dev/null
   umount "$run_dir/exec/netns/default" 2> /dev/null
@@ -116,8 +119,8 @@ frontend grpc
   default_backend replicas
 backend replicas
   balance roundrobin
-  server dcgan-1 127.0.0.1:$DCGAN_TEST_GRPC_PORT_1 proto h2 check inter 1s fall 1 rise 2
-  server dcgan-2 127.0.0.1:$DCGAN_TEST_GRPC_PORT_2 proto h2 check inter 1s fall 1 rise 2
+  server dcgan-1 127.0.0.1:$DCGAN_TEST_GRPC_PORT_1 proto h2 check inter 1s fall 1 rise 2 agent-check agent-port $DCGAN_TEST_AGENT_PORT_1 agent-inter 500ms
+  server dcgan-2 127.0.0.1:$DCGAN_TEST_GRPC_PORT_2 proto h2 check inter 1s fall 1 rise 2 agent-check agent-port $DCGAN_TEST_AGENT_PORT_2 agent-inter 500ms
 CFG
 cat > "$run_dir/prometheus.yml" <<CFG
 global: {scrape_interval: 2s}
@@ -147,7 +150,7 @@ grep -q SUCCEEDED "$run_dir/train.log" || fail "the job did not succeed"
   fail "the sample is not a PNG"
 served_by() {
   curl -sf "http://127.0.0.1:$1/metrics" |
-    awk '/^dcgan_sample_requests_total\{code="OK",method="Sample"\}/{print $2}'
+    awk '/^dcgan_sample_requests_total\{code="OK",method="Sample"\}/{n = $2} END {printf "%d\n", n}'
 }
 # buf curl, a new connection per call; haproxy may still be bringing a
 # replica that started late into rotation (2 good checks), so go on until
@@ -178,6 +181,15 @@ runner=$(job_field .replica)
 seen=$(job_field .progress.step)
 service=$([[ $runner == dcgan-1 ]] && echo dcgan || echo dcgan-2)
 container=$("${compose[@]}" ps -q "$service")
+# Sample load through the balancer across the drain: haproxy's agent check
+# moves it off the draining replica before that one refuses calls.
+samples_served() { echo $(($(served_by $DCGAN_TEST_METRICS_PORT_1) + $(served_by $DCGAN_TEST_METRICS_PORT_2))); }
+samples_before=$(samples_served)
+"$ctl" --server=$lb bench sample --model=container --concurrency=4 --duration=8 --json \
+  > "$run_dir/drain-bench.json" 2> "$run_dir/drain-bench.err" &
+bench_pid=$!
+load_running() { (($(samples_served) > samples_before + 100)); }
+wait_for 30 "the Sample load never got going" load_running
 stop_start=$(date +%s)
 $docker stop -t 60 "$container" > /dev/null
 code=$($docker inspect -f '{{.State.ExitCode}}' "$container")
@@ -188,6 +200,10 @@ stopped_log=$($docker logs "$container" 2>&1)
 [[ $stopped_log == *"draining"* ]] || fail "$runner did not drain"
 [[ $stopped_log == *"dcgan-server: stopped"* ]] || fail "$runner did not stop cleanly"
 say "docker stop drained $runner (running handoff at step >= $seen) in $(($(date +%s) - stop_start)) s, exit 0"
+wait "$bench_pid" || fail "Samples failed across the drain: $(cat "$run_dir/drain-bench.json" "$run_dir/drain-bench.err")"
+[[ $(jq -c .errors "$run_dir/drain-bench.json") == "{}" ]] ||
+  fail "Samples failed across the drain: $(cat "$run_dir/drain-bench.json")"
+say "Sample load across the drain: $(jq -r '"\(.ok) of \(.calls) calls OK"' "$run_dir/drain-bench.json")"
 finished() { [[ $(job_field .state) == SUCCEEDED ]]; }
 wait_for 180 "the other replica never finished the handed-off job" finished
 [[ $(job_field .replica) != "$runner" ]] || fail "the job did not move to the other replica"
@@ -200,5 +216,5 @@ for i in 1 2 3 4; do
   "$ctl" --server=$lb sample handoff --count=1 --out "$run_dir/after-$i.png" > /dev/null ||
     fail "Sample through the balancer after $runner stopped"
 done
-keep_logs=0
+keep_logs=${DCGAN_KEEP_LOGS:-0}
 say "PASSED in $(($(date +%s) - start)) s"
