@@ -210,7 +210,8 @@ TEST_F(ReplicasTest, EveryCallSucceedsOnEitherReplicaAndAJobOutlivesItsReplica) 
 // calls while it still serves them (--drain_delay_ms); then gRPC's Shutdown
 // finds no call it would have to cancel, calls in flight finish, and the
 // other replica takes the load. No call fails. (Without the agent, haproxy's
-// TCP check notices only the closed listener: 2 calls in 12,000 failed.)
+// TCP check notices only the closed listener: 9 calls in 142,924 failed
+// over ten drains.)
 TEST_F(ReplicasTest, ADrainingReplicaFailsNoCallThroughTheBalancer) {
   auto train =
       Ctl(Concat({"train", "--job_id=load", "--max_steps=4", "--watch"}, testing::kTinyJobFlags));
