@@ -30,8 +30,8 @@ using ::testing::HasSubstr;
 using testing::ServerProcess;
 
 constexpr int kCheckpointEvery = 100;
-// Five of the balancer's 200 ms agent checks.
-constexpr int kDrainDelayMs = 1000;
+// Ten of the balancer's 200 ms agent checks: room for a slow machine.
+constexpr int kDrainDelayMs = 2000;
 
 class ReplicasTest : public ::testing::Test {
  protected:
