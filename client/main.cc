@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -169,11 +170,23 @@ int ExitCodeFor(const v1::Job& job) {
   }
 }
 
+// A watch outlives the replica serving its stream: once a stream has
+// delivered the job, a break with UNAVAILABLE (that replica drains, or the
+// balancer has no replica for a moment) or UNKNOWN (haproxy's reset of a
+// stream whose replica died: "Stream removed") means watch again, with
+// backoff, until kWatchReconnectFor passes without a stream that delivered
+// anything; the job goes on wherever a replica runs it. A server that was
+// never reached fails at once, as every other command does.
+constexpr auto kWatchReconnectFor = std::chrono::seconds(30);
+
+bool WatchBrokeInTransit(const grpc::Status& status) {
+  return status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+         status.error_code() == grpc::StatusCode::UNKNOWN;
+}
+
 int Watch(Clients& c, const std::string& id) {
-  grpc::ClientContext context;  // no deadline: training takes as long as it takes
   v1::WatchJobRequest request;
   request.set_job_id(id);
-  auto reader = c.training->WatchJob(&context, request);
   const bool tty = isatty(STDERR_FILENO);
   const bool json = absl::GetFlag(FLAGS_json);
   v1::Job job;
@@ -182,11 +195,8 @@ int Watch(Clients& c, const std::string& id) {
   bool drew = false;
   auto last_line = std::chrono::steady_clock::time_point();
   v1::Job::State last_state = v1::Job::STATE_UNSPECIFIED;
-  while (reader->Read(&job)) {
-    if (json) {
-      PrintJson(job);
-      continue;
-    }
+  auto show = [&] {
+    if (json) return PrintJson(job);
     const auto& p = job.progress();
     if (first_step < 0 && job.state() == v1::Job::RUNNING) {
       first_step = p.step();
@@ -211,9 +221,35 @@ int Watch(Clients& c, const std::string& id) {
       last_line = std::chrono::steady_clock::now();
     }
     last_state = job.state();
+  };
+
+  auto backoff = std::chrono::milliseconds(200);
+  auto give_up_at = std::chrono::steady_clock::now() + kWatchReconnectFor;
+  grpc::Status status;
+  bool ever_delivered = false;
+  for (;;) {
+    grpc::ClientContext context;  // no deadline: training takes as long as it takes
+    auto reader = c.training->WatchJob(&context, request);
+    bool delivered = false;
+    while (reader->Read(&job)) {
+      delivered = true;
+      show();
+    }
+    status = reader->Finish();
+    ever_delivered = ever_delivered || delivered;
+    if (!WatchBrokeInTransit(status) || !ever_delivered) break;
+    if (delivered) {
+      backoff = std::chrono::milliseconds(200);
+      give_up_at = std::chrono::steady_clock::now() + kWatchReconnectFor;
+    }
+    if (std::chrono::steady_clock::now() + backoff > give_up_at) break;
+    if (drew) std::cerr << "\n";
+    drew = false;
+    std::cerr << "dcganctl: " << status.error_message() << "; watching again\n";
+    std::this_thread::sleep_for(backoff);
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
   }
   if (drew) std::cerr << "\n";
-  grpc::Status status = reader->Finish();
   if (!status.ok()) return Fail(status);
   if (!json) {
     std::cerr << job.id() << " " << StateName(job.state())

@@ -242,6 +242,60 @@ TEST_F(ReplicasTest, ADrainingReplicaFailsNoCallThroughTheBalancer) {
   std::cerr << "drain under load: " << report;
 }
 
+// `dcganctl watch` through the balancer outlives the replica serving its
+// stream, whether that replica drains (SIGTERM: UNAVAILABLE, "watch it
+// again") or dies (SIGKILL: haproxy resets the stream): dcganctl watches
+// again through the balancer, reaches the other replica, and follows the
+// job (wherever it now runs) to SUCCEEDED.
+class WatchThroughBalancerTest : public ReplicasTest, public ::testing::WithParamInterface<int> {};
+
+TEST_P(WatchThroughBalancerTest, OutlivesTheReplicaServingIt) {
+  auto submitted = Ctl(Concat({"train", "--job_id=watched", "--max_steps=3000",
+                               "--checkpoint_every_steps=" + std::to_string(kCheckpointEvery)},
+                              testing::kTinyJobFlags));
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.output;
+  const std::string watch_out = dir_.file("watch.log");
+  const pid_t watch = testing::Spawn(
+      {testing::CtlBinary(), "--server=" + balancer_->address(), "watch", "watched"}, watch_out);
+  ASSERT_GT(watch, 0);
+  auto watches = [](const ServerProcess& replica) {
+    const auto scrape = testing::HttpGet(replica.metrics_address(), "/metrics");
+    return testing::ExpositionValue(
+               scrape.body,
+               R"(grpc_server_started_total{grpc_method="WatchJob",grpc_service="dcgan.v1.TrainingService",grpc_type="server_stream"})")
+        .value_or(0);
+  };
+  size_t serving = 0;
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        for (size_t i = 0; i < replicas_.size(); ++i) {
+          if (watches(*replicas_[i]) > 0) serving = i;
+        }
+        return watches(*replicas_[serving]) > 0 && StepOf(JobOn(*replicas_[0], "watched")) >= 20;
+      },
+      std::chrono::seconds(60)))
+      << testing::ReadFileOrEmpty(watch_out);
+  const int signal = GetParam();
+  replicas_[serving]->Kill(signal);
+  const int exit_code = replicas_[serving]->WaitForExit();
+  if (signal == SIGTERM) {
+    EXPECT_EQ(exit_code, 0) << replicas_[serving]->log();
+  }
+
+  EXPECT_EQ(testing::WaitForExit(watch, std::chrono::seconds(180)), 0)
+      << testing::ReadFileOrEmpty(watch_out);
+  const std::string log = testing::ReadFileOrEmpty(watch_out);
+  EXPECT_THAT(log, HasSubstr("watching again")) << log;
+  EXPECT_THAT(log, HasSubstr("watched SUCCEEDED")) << log;
+  EXPECT_EQ(JobOn(*replicas_[1 - serving], "watched")["state"], "SUCCEEDED");
+}
+
+INSTANTIATE_TEST_SUITE_P(DrainedOrKilled, WatchThroughBalancerTest,
+                         ::testing::Values(SIGTERM, SIGKILL),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return std::string(info.param == SIGTERM ? "Drained" : "Killed");
+                         });
+
 // The balancer configuration the Docker stack mounts (DNS discovery of the
 // scaled service) is one haproxy accepts.
 TEST(DeployConfigTest, HaproxyAcceptsTheStacksConfiguration) {
