@@ -8,28 +8,22 @@
 #include <cerrno>
 #include <cstring>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "core/util/status_macros.h"
+#include "server/host_port.h"
 
 namespace dcgan {
 
 absl::StatusOr<std::unique_ptr<HaproxyAgent>> HaproxyAgent::Start(const std::string& address) {
-  const size_t colon = address.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos || !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
-      port < 0 || port > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("haproxy agent address \"", address, "\" is not host:port"));
-  }
-  std::string host = address.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  ASSIGN_OR_RETURN(const HostPort parsed, ParseHostPort(address, "haproxy agent address"));
+  const std::string& host = parsed.bare_host;
 
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
   addrinfo* found = nullptr;
-  const std::string service = std::to_string(port);
+  const std::string service = std::to_string(parsed.port);
   if (const int e =
           getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &found);
       e != 0) {

@@ -8,8 +8,9 @@
 
 #include <iostream>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "core/util/status_macros.h"
+#include "server/host_port.h"
 
 namespace dcgan {
 namespace {
@@ -46,20 +47,12 @@ int ProbeFreePort(const std::string& host) {
 
 absl::StatusOr<std::unique_ptr<prometheus::Exposer>> StartMetricsEndpoint(
     const std::string& address) {
-  const size_t colon = address.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos || !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
-      port < 0 || port > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("metrics address \"", address, "\" is not host:port"));
-  }
-  std::string host = address.substr(0, colon);
-  const bool pick = port == 0;
+  ASSIGN_OR_RETURN(const HostPort parsed, ParseHostPort(address, "metrics address"));
   // CivetWeb wants IPv6 hosts in brackets; the probe wants them without.
-  std::string bare_host = host;
-  if (bare_host.size() >= 2 && bare_host.front() == '[') {
-    bare_host = bare_host.substr(1, bare_host.size() - 2);
-  }
+  const std::string& host = parsed.host;
+  const std::string& bare_host = parsed.bare_host;
+  int port = parsed.port;
+  const bool pick = port == 0;
   std::string last_error;
   for (int attempt = 0; attempt < (pick ? 5 : 1); ++attempt) {
     if (pick && (port = ProbeFreePort(bare_host)) == 0) break;

@@ -88,11 +88,14 @@ class ReplicasTest : public ::testing::Test {
     return std::stoll(job["progress"].value("step", std::string("0")));
   }
 
-  static double SampleCallsServed(const ServerProcess& replica) {
+  // One series of `replica`'s /metrics, scraped now; 0 if absent.
+  static double MetricOn(const ServerProcess& replica, const std::string& series) {
     const auto scrape = testing::HttpGet(replica.metrics_address(), "/metrics");
-    return testing::ExpositionValue(scrape.body,
-                                    R"(dcgan_sample_requests_total{code="OK",method="Sample"})")
-        .value_or(0);
+    return testing::ExpositionValue(scrape.body, series).value_or(0);
+  }
+
+  static double SampleCallsServed(const ServerProcess& replica) {
+    return MetricOn(replica, R"(dcgan_sample_requests_total{code="OK",method="Sample"})");
   }
 
   testing::PostgresServer postgres_;
@@ -259,11 +262,9 @@ TEST_P(WatchThroughBalancerTest, OutlivesTheReplicaServingIt) {
       {testing::CtlBinary(), "--server=" + balancer_->address(), "watch", "watched"}, watch_out);
   ASSERT_GT(watch, 0);
   auto watches = [](const ServerProcess& replica) {
-    const auto scrape = testing::HttpGet(replica.metrics_address(), "/metrics");
-    return testing::ExpositionValue(
-               scrape.body,
-               R"(grpc_server_started_total{grpc_method="WatchJob",grpc_service="dcgan.v1.TrainingService",grpc_type="server_stream"})")
-        .value_or(0);
+    return MetricOn(
+        replica,
+        R"(grpc_server_started_total{grpc_method="WatchJob",grpc_service="dcgan.v1.TrainingService",grpc_type="server_stream"})");
   };
   size_t serving = 0;
   ASSERT_TRUE(testing::WaitFor(
